@@ -1,0 +1,1 @@
+"""Samsyn: early, coordinated support for children and young people (tidiga samordnade insatser)."""

@@ -1,0 +1,76 @@
+"""Decide and log in one step: the only way views and API routes reach a child's information."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+
+from samsyn.access.policy import Action, Decision, What, decide, decide_many
+from samsyn.accounts.models import User
+from samsyn.audit.services import AccessRecord, access_log_append
+from samsyn.children.models import Child
+
+
+def _username(user: User | AnonymousUser) -> str:
+    return user.get_username() if user.is_authenticated else "anonymous"
+
+
+def _user_id(user: User | AnonymousUser) -> int | None:
+    return user.pk if user.is_authenticated else None
+
+
+def access_child(
+    *, user: User | AnonymousUser, child: Child, what: What, action: Action, detail: str = ""
+) -> Decision:
+    """Decide whether ``user`` may do ``action`` on ``what`` of ``child`` and log it, either way."""
+    decision = decide(user, child, what, action)
+    access_log_append(
+        records=[
+            AccessRecord(
+                user_id=_user_id(user),
+                username=_username(user),
+                child_id=child.pk,
+                what=what.value,
+                action=action.value,
+                allowed=decision.allowed,
+                ground=decision.ground,
+                acting_unit_id=decision.unit_id,
+                detail=detail or decision.detail,
+            )
+        ]
+    )
+    return decision
+
+
+def access_children_listed(
+    *, user: User | AnonymousUser, children: Iterable[Child], detail: str = ""
+) -> list[Child]:
+    """Log that ``children`` were shown to ``user`` in a list; return those the policy allows.
+
+    Lists are built from :func:`samsyn.access.policy.visible_children`, so every child is
+    normally allowed; the decision is still made per child so that the log names its ground.
+    """
+    shown: list[Child] = []
+    records: list[AccessRecord] = []
+    items = list(children)
+    decisions = decide_many(user, items, What.IDENTITY, Action.LIST)
+    for child in items:
+        decision = decisions[child.pk]
+        records.append(
+            AccessRecord(
+                user_id=_user_id(user),
+                username=_username(user),
+                child_id=child.pk,
+                what=What.IDENTITY.value,
+                action=Action.LIST.value,
+                allowed=decision.allowed,
+                ground=decision.ground,
+                acting_unit_id=decision.unit_id,
+                detail=detail,
+            )
+        )
+        if decision.allowed:
+            shown.append(child)
+    access_log_append(records=records)
+    return shown

@@ -1,0 +1,286 @@
+"""Use cases that change children, guardians, enrolments and Barnkontakt. One function each.
+
+Every function that acts for a user checks the access policy and logs the access in the same
+transaction (through :func:`samsyn.access.services.access_child`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samsyn.accounts.models import User
+from samsyn.children.barnkontakt import derive_barnkontakt
+from samsyn.children.identity import IdKind as ParsedKind
+from samsyn.children.identity import parse_identity_number
+from samsyn.children.models import (
+    AssignmentSource,
+    BarnkontaktAssignment,
+    Child,
+    Enrolment,
+    EnrolmentKind,
+    Handover,
+    HandoverStatus,
+    IdKind,
+)
+from samsyn.organisations.models import Unit, UnitType
+
+
+class ServiceError(Exception):
+    """A use case refused, with a Swedish, user-facing message."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+_KIND_FOR_UNIT = {
+    UnitType.BVC: EnrolmentKind.BVC,
+    UnitType.PRESCHOOL: EnrolmentKind.PRESCHOOL,
+    UnitType.SCHOOL: EnrolmentKind.SCHOOL,
+    UnitType.UPPER_SECONDARY: EnrolmentKind.UPPER_SECONDARY,
+    UnitType.ACTIVITY_RESPONSIBILITY: EnrolmentKind.ACTIVITY_RESPONSIBILITY,
+    UnitType.CAMHS: EnrolmentKind.PATIENT,
+    UnitType.PRIMARY_CARE: EnrolmentKind.PATIENT,
+    UnitType.MATERNITY: EnrolmentKind.PATIENT,
+    UnitType.SOCIAL_SERVICES: EnrolmentKind.CLIENT,
+    UnitType.INTAKE: EnrolmentKind.CLIENT,
+    UnitType.LEISURE_CENTRE: EnrolmentKind.PARTICIPANT,
+}
+
+# Enrolment kinds a child can only have one of at a time: starting one ends the others.
+_EDUCATION_KINDS = {
+    EnrolmentKind.BVC,
+    EnrolmentKind.PRESCHOOL,
+    EnrolmentKind.SCHOOL,
+    EnrolmentKind.UPPER_SECONDARY,
+    EnrolmentKind.ACTIVITY_RESPONSIBILITY,
+}
+
+
+def enrolment_kind_for_unit(unit: Unit) -> str:
+    kind = _KIND_FOR_UNIT.get(UnitType(unit.unit_type))
+    if kind is None:
+        raise ServiceError(_("Children cannot be enrolled at %(unit)s.") % {"unit": unit.name})
+    return kind
+
+
+def _validate_grade(unit: Unit, kind: str, grade: int | None) -> None:
+    if kind in (EnrolmentKind.SCHOOL, EnrolmentKind.UPPER_SECONDARY):
+        if grade is None:
+            raise ServiceError(_("Enter the grade."), field="grade")
+        low = unit.lowest_grade if unit.lowest_grade is not None else 0
+        high = unit.highest_grade if unit.highest_grade is not None else 9
+        if not low <= grade <= high:
+            raise ServiceError(
+                _("%(unit)s has grades %(low)s–%(high)s.")
+                % {"unit": unit.name, "low": low, "high": high},
+                field="grade",
+            )
+    elif grade is not None:
+        raise ServiceError(_("Only schools have grades."), field="grade")
+
+
+@transaction.atomic
+def child_create(
+    *,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    municipality_id: int,
+    district_id: int | None = None,
+    street_address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    protected_identity: str = "none",
+    allow_temporary: bool = True,
+    today: dt.date | None = None,
+) -> Child:
+    """Create a child record (no access check: for imports and the operator's tools)."""
+    parsed = parse_identity_number(
+        personnummer, allow_temporary=allow_temporary, today=today or timezone.localdate()
+    )
+    if Child.objects.filter(personnummer=parsed.value).exists():
+        raise ServiceError(
+            _("A child with personnummer %(pnr)s already exists.") % {"pnr": parsed.formatted()},
+            field="personnummer",
+        )
+    kind = {
+        ParsedKind.PERSONNUMMER: IdKind.PERSONNUMMER,
+        ParsedKind.SAMORDNINGSNUMMER: IdKind.SAMORDNINGSNUMMER,
+        ParsedKind.TEMPORARY: IdKind.TEMPORARY,
+    }[parsed.kind]
+    if not first_name.strip() or not last_name.strip():
+        raise ServiceError(_("Enter both first name and last name."), field="first_name")
+    return Child.objects.create(
+        personnummer=parsed.value,
+        id_kind=kind,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=parsed.birth_date,
+        municipality_id=municipality_id,
+        district_id=district_id,
+        street_address=street_address,
+        postal_code=postal_code,
+        city=city,
+        protected_identity=protected_identity,
+    )
+
+
+@transaction.atomic
+def enrolment_start(
+    *,
+    child: Child,
+    unit: Unit,
+    start_date: dt.date,
+    grade: int | None = None,
+    contact_person: User | None = None,
+    end_previous: bool = True,
+    actor: User | None = None,
+) -> Enrolment:
+    """Enrol ``child`` at ``unit`` from ``start_date`` and bring the Barnkontakt up to date.
+
+    With ``end_previous`` an education enrolment in force (BVC, preschool, school…) ends the day
+    before, so moving a child from preschool to school is one call.
+    """
+    kind = enrolment_kind_for_unit(unit)
+    _validate_grade(unit, kind, grade)
+    if start_date < child.birth_date:
+        raise ServiceError(_("The start date is before the child was born."), field="start_date")
+    if end_previous and kind in _EDUCATION_KINDS:
+        previous = Enrolment.objects.select_for_update().filter(
+            child=child, kind__in=_EDUCATION_KINDS, start_date__lt=start_date
+        ).exclude(end_date__lt=start_date)
+        for enrolment in previous:
+            if enrolment.kind == EnrolmentKind.BVC and kind == EnrolmentKind.PRESCHOOL:
+                continue  # BVC goes on beside preschool; it only stops being the contact.
+            enrolment.end_date = start_date - dt.timedelta(days=1)
+            enrolment.save(update_fields=["end_date"])
+    enrolment = Enrolment.objects.create(
+        child=child,
+        unit=unit,
+        kind=kind,
+        grade=grade,
+        start_date=start_date,
+        contact_person=contact_person,
+    )
+    barnkontakt_refresh(child=child, actor=actor)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, enrolment: Enrolment, end_date: dt.date, actor: User | None = None) -> None:
+    if end_date < enrolment.start_date:
+        raise ServiceError(_("The end date is before the start date."), field="end_date")
+    enrolment.end_date = end_date
+    enrolment.save(update_fields=["end_date"])
+    barnkontakt_refresh(child=enrolment.child, actor=actor)
+
+
+def _close_current(child: Child, now: dt.datetime) -> BarnkontaktAssignment | None:
+    current = (
+        BarnkontaktAssignment.objects.select_for_update()
+        .filter(child=child, ended_at__isnull=True)
+        .first()
+    )
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    return current
+
+
+@transaction.atomic
+def barnkontakt_refresh(
+    *, child: Child, actor: User | None = None, day: dt.date | None = None
+) -> BarnkontaktAssignment | None:
+    """Make the current assignment match the enrolments; hand over when it changes.
+
+    An override set by hand holds while the child stays in the same life stage at the same unit.
+    Returns the current assignment (``None`` only when no unit has anyone to be Barnkontakt).
+    """
+    today = day or timezone.localdate()
+    derived = derive_barnkontakt(child, today)
+    current = (
+        BarnkontaktAssignment.objects.select_for_update()
+        .filter(child=child, ended_at__isnull=True)
+        .first()
+    )
+    if derived is None:
+        return current
+    if current is not None:
+        same_place = current.life_stage == derived.life_stage and current.unit_id == derived.unit.pk
+        if current.source == AssignmentSource.OVERRIDE and same_place:
+            return current
+        if current.source == AssignmentSource.DERIVED and same_place and (
+            current.user_id == derived.user.pk
+        ):
+            return current
+    now = timezone.now()
+    previous = _close_current(child, now)
+    assignment = BarnkontaktAssignment.objects.create(
+        child=child,
+        user=derived.user,
+        unit=derived.unit,
+        life_stage=derived.life_stage,
+        source=AssignmentSource.DERIVED,
+        started_at=now,
+        created_by=actor,
+    )
+    if previous is not None and previous.user_id != assignment.user_id:
+        Handover.objects.create(child=child, from_assignment=previous, to_assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def barnkontakt_override(
+    *, child: Child, user: User, reason: str, actor: User
+) -> BarnkontaktAssignment:
+    """Name a Barnkontakt by hand (e.g. the principal delegates to a deputy), with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("Give a reason for choosing another Barnkontakt."), field="reason")
+    current = (
+        BarnkontaktAssignment.objects.select_for_update()
+        .filter(child=child, ended_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise ServiceError(_("The child has no Barnkontakt to replace."))
+    if current.user_id == user.pk:
+        raise ServiceError(_("%(name)s is already the Barnkontakt.") % {"name": user}, field="user")
+    if not user.memberships.filter(unit_id=current.unit_id).exists():
+        raise ServiceError(
+            _("The new Barnkontakt must work at %(unit)s.") % {"unit": current.unit.name},
+            field="user",
+        )
+    now = timezone.now()
+    previous = _close_current(child, now)
+    assignment = BarnkontaktAssignment.objects.create(
+        child=child,
+        user=user,
+        unit=current.unit,
+        life_stage=current.life_stage,
+        source=AssignmentSource.OVERRIDE,
+        reason=reason,
+        started_at=now,
+        created_by=actor,
+    )
+    Handover.objects.create(child=child, from_assignment=previous, to_assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def handover_acknowledge(*, handover: Handover, actor: User, note: str = "") -> Handover:
+    if handover.to_assignment.user_id != actor.pk:
+        raise ServiceError(_("Only the new Barnkontakt can acknowledge the handover."))
+    if handover.status == HandoverStatus.ACKNOWLEDGED:
+        return handover
+    handover.status = HandoverStatus.ACKNOWLEDGED
+    handover.acknowledged_at = timezone.now()
+    handover.note = note.strip()
+    handover.save(update_fields=["status", "acknowledged_at", "note"])
+    return handover

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("samsyn.core.urls")),
+    path("konto/", include("samsyn.accounts.urls")),
+    path("barn/", include("samsyn.children.urls")),
+    path("logg/", include("samsyn.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("samsyn.api_urls")),
+]

@@ -284,3 +284,98 @@ def handover_acknowledge(*, handover: Handover, actor: User, note: str = "") -> 
     handover.note = note.strip()
     handover.save(update_fields=["status", "acknowledged_at", "note"])
     return handover
+
+
+# --- Use cases performed by a signed-in user: decide, log and act in one transaction. ---
+
+
+class NotFoundForUser(Exception):
+    """The user may not see the object: callers answer 404 and never say more."""
+
+
+def _require(decision_allowed: bool) -> None:
+    if not decision_allowed:
+        raise NotFoundForUser()
+
+
+@transaction.atomic
+def child_register(
+    *,
+    actor: User,
+    unit: Unit,
+    personnummer: str,
+    first_name: str,
+    last_name: str,
+    start_date: dt.date,
+    grade: int | None = None,
+    protected_identity: str = "none",
+) -> Child:
+    """Register a child at the actor's own unit (e.g. a new pupil, a newborn at BVC).
+
+    If a child with the number already exists, the enrolment is added to that child and nothing
+    else about them is changed or revealed.
+    """
+    from samsyn.access.policy import Action, What, may_register_children
+    from samsyn.access.services import access_child
+
+    if unit.pk not in {m.unit_id for m in may_register_children(actor)}:
+        raise ServiceError(_("You cannot register children at this unit."), field="unit")
+    parsed = parse_identity_number(personnummer, allow_temporary=True, today=timezone.localdate())
+    child = Child.objects.filter(personnummer=parsed.value).first()
+    if child is None:
+        child = child_create(
+            personnummer=parsed.value,
+            first_name=first_name,
+            last_name=last_name,
+            municipality_id=unit.municipality_id,
+            district_id=unit.district_id,
+            protected_identity=protected_identity,
+        )
+    enrolment_start(child=child, unit=unit, start_date=start_date, grade=grade, actor=actor)
+    decision = access_child(user=actor, child=child, what=What.ENROLMENTS, action=Action.CREATE)
+    _require(decision.allowed)
+    return child
+
+
+@transaction.atomic
+def child_transfer(
+    *,
+    actor: User,
+    child: Child,
+    unit: Unit,
+    start_date: dt.date,
+    grade: int | None = None,
+) -> Enrolment:
+    """Move a child to a new unit (preschool → school, school → upper secondary …).
+
+    Allowed for the child's Barnkontakt and the leads of the child's current unit. The
+    Barnkontakt follows the enrolment, and a handover item is made for the new one.
+    """
+    from samsyn.access.policy import Action, What
+    from samsyn.access.services import access_child
+
+    decision = access_child(user=actor, child=child, what=What.ENROLMENTS, action=Action.CHANGE)
+    _require(decision.allowed)
+    return enrolment_start(child=child, unit=unit, start_date=start_date, grade=grade, actor=actor)
+
+
+@transaction.atomic
+def barnkontakt_set_by_hand(*, actor: User, child: Child, user: User, reason: str) -> BarnkontaktAssignment:
+    from samsyn.access.policy import Action, What
+    from samsyn.access.services import access_child
+
+    decision = access_child(user=actor, child=child, what=What.BARNKONTAKT, action=Action.CHANGE)
+    _require(decision.allowed)
+    return barnkontakt_override(child=child, user=user, reason=reason, actor=actor)
+
+
+@transaction.atomic
+def handover_acknowledge_by(*, actor: User, handover: Handover, note: str = "") -> Handover:
+    from samsyn.access.policy import Action, What
+    from samsyn.access.services import access_child
+
+    decision = access_child(
+        user=actor, child=handover.child, what=What.HANDOVER, action=Action.CHANGE
+    )
+    _require(decision.allowed and handover.to_assignment.user_id == actor.pk)
+    return handover_acknowledge(handover=handover, actor=actor, note=note)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,33 @@ _FIELDS = (
 )
 
 
+class ProblemKind(StrEnum):
+    CHANGED = "changed"  # a row's content no longer matches its hash
+    OUT_OF_ORDER = "out_of_order"  # a sequence number that goes backwards (inserted row)
+    MISSING = "missing"  # a gap in the sequence numbers (deleted rows)
+    BROKEN_LINK = "broken_link"  # a row whose prev_hash is not the hash of the row before
+    HEAD = "head"  # the chain head does not match the last row, or was itself changed
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: ProblemKind
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class VerifyResult:
     rows: int = 0
     head_seq: int = 0
     head_hash: str = GENESIS
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, kind: ProblemKind, seq: int | None, message: str) -> None:
+        self.problems.append(Problem(kind, seq, message))
 
     @property
     def ok(self) -> bool:
@@ -39,23 +61,31 @@ def audit_verify(*, progress: Callable[[int], None] | None = None) -> VerifyResu
         result.rows += 1
         seq = row["seq"]
         if seq < expected_seq:
-            result.problems.append(
-                _("Row %(seq)s: sequence number out of order (inserted row).") % {"seq": seq}
+            result.add(
+                ProblemKind.OUT_OF_ORDER,
+                seq,
+                _("Row %(seq)s: sequence number out of order (inserted row).") % {"seq": seq},
             )
         elif seq > expected_seq:
-            result.problems.append(
+            result.add(
+                ProblemKind.MISSING,
+                expected_seq,
                 _("Rows %(first)s–%(last)s are missing (deleted rows).")
-                % {"first": expected_seq, "last": seq - 1}
+                % {"first": expected_seq, "last": seq - 1},
             )
         if row["prev_hash"] != prev:
-            result.problems.append(
+            result.add(
+                ProblemKind.BROKEN_LINK,
+                seq,
                 _("Row %(seq)s does not follow the row before it (row inserted or deleted).")
-                % {"seq": seq}
+                % {"seq": seq},
             )
         if entry_hash(row, row["prev_hash"]) != row["hash"]:
-            result.problems.append(
+            result.add(
+                ProblemKind.CHANGED,
+                seq,
                 _("Row %(seq)s has been changed (its hash does not match its content).")
-                % {"seq": seq}
+                % {"seq": seq},
             )
         prev = row["hash"]
         expected_seq = seq + 1
@@ -64,17 +94,19 @@ def audit_verify(*, progress: Callable[[int], None] | None = None) -> VerifyResu
     head = AuditHead.objects.filter(pk=1).first()
     if head is None:
         if result.rows:
-            result.problems.append(_("The chain head is missing."))
+            result.add(ProblemKind.HEAD, None, _("The chain head is missing."))
         return result
     result.head_seq, result.head_hash = head.seq, head.hash
     if head.mac != head_mac(head.seq, head.hash):
-        result.problems.append(_("The chain head has been changed."))
+        result.add(ProblemKind.HEAD, None, _("The chain head has been changed."))
     if head.seq != expected_seq - 1 or head.hash != prev:
-        result.problems.append(
+        result.add(
+            ProblemKind.HEAD,
+            head.seq,
             _(
                 "The last row is %(last)s but the chain head says %(head)s "
                 "(rows deleted or added at the end)."
             )
-            % {"last": expected_seq - 1, "head": head.seq}
+            % {"last": expected_seq - 1, "head": head.seq},
         )
     return result

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             )
             return
         for problem in result.problems:
-            self.stderr.write(problem)
+            self.stderr.write(problem.message)
         raise CommandError(
             _("The access log has been tampered with: %(count)s problems found.")
             % {"count": len(result.problems)}

@@ -32,16 +32,12 @@ DEMO_MODE = _flag("SAMSYN_DEMO")
 DEBUG = _flag("SAMSYN_DEBUG")
 
 SECRET_KEY = os.environ.get("SAMSYN_SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or DEMO_MODE or _flag("SAMSYN_TESTING") or "PYTEST_VERSION" in os.environ:
-        SECRET_KEY = "samsyn-insecure-development-key-never-use-in-production"
-    else:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(
-            "SAMSYN_SECRET_KEY saknas. Sätt en lång slumpmässig nyckel i miljön "
-            "(eller SAMSYN_DEMO=1 för demoläge)."
-        )
+if not SECRET_KEY and (
+    DEBUG or DEMO_MODE or _flag("SAMSYN_TESTING") or "PYTEST_VERSION" in os.environ
+):
+    SECRET_KEY = "samsyn-insecure-development-key-never-use-in-production"
+# Without a key, Django refuses anything that signs (sessions, the access log's MAC), and
+# samsyn.wsgi refuses to start: production must set SAMSYN_SECRET_KEY.
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -132,8 +128,10 @@ if "PYTEST_VERSION" in os.environ:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -158,7 +156,12 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not DEMO_MODE and _flag("SAMSYN_HTTPS", True) and "PYTEST_VERSION" not in os.environ:
+if (
+    not DEBUG
+    and not DEMO_MODE
+    and _flag("SAMSYN_HTTPS", True)
+    and "PYTEST_VERSION" not in os.environ
+):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

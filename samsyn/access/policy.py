@@ -88,7 +88,9 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def active_memberships(user: User | AnonymousUser, on: dt.date | None = None) -> QuerySet[Membership]:
+def active_memberships(
+    user: User | AnonymousUser, on: dt.date | None = None
+) -> QuerySet[Membership]:
     if not user.is_authenticated or not user.is_active:
         return Membership.objects.none()
     day = on or _today()
@@ -205,10 +207,14 @@ def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
     direct_units = {m.unit_id for m in memberships}
     parent_units = {m.unit.parent_id for m in memberships if m.unit.parent_id is not None}
     enrolled_direct = Exists(
-        Enrolment.objects.filter(_active_enrolments(today), child=OuterRef("pk"), unit_id__in=direct_units)
+        Enrolment.objects.filter(
+            _active_enrolments(today), child=OuterRef("pk"), unit_id__in=direct_units
+        )
     )
     enrolled_parent = Exists(
-        Enrolment.objects.filter(_active_enrolments(today), child=OuterRef("pk"), unit_id__in=parent_units)
+        Enrolment.objects.filter(
+            _active_enrolments(today), child=OuterRef("pk"), unit_id__in=parent_units
+        )
     )
     not_protected = Q(protected_identity="none")
     return Child.objects.filter(named | enrolled_direct | (enrolled_parent & not_protected))

@@ -57,6 +57,9 @@ class AccessLogEntry(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.username} {self.action} {self.what}"
+
 
 class AuditHead(models.Model):
     """The chain's head: the last sequence number and hash, with a MAC of its own.
@@ -68,3 +71,6 @@ class AuditHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
     mac = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -58,8 +58,4 @@ def access_log_review(
         entries = entries.filter(at__gte=since)
     if until is not None:
         entries = entries.filter(at__lt=until)
-    return (
-        entries.distinct()
-        .select_related("user", "child", "acting_unit")
-        .order_by("-seq")
-    )
+    return entries.distinct().select_related("user", "child", "acting_unit").order_by("-seq")

@@ -12,8 +12,19 @@ from samsyn.audit.chain import GENESIS, entry_hash, head_mac
 from samsyn.audit.models import AccessLogEntry, AuditHead
 
 _FIELDS = (
-    "seq", "at", "user_id", "username", "child_id", "what", "action", "allowed", "ground",
-    "acting_unit_id", "detail", "prev_hash", "hash",
+    "seq",
+    "at",
+    "user_id",
+    "username",
+    "child_id",
+    "what",
+    "action",
+    "allowed",
+    "ground",
+    "acting_unit_id",
+    "detail",
+    "prev_hash",
+    "hash",
 )
 
 

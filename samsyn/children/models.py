@@ -126,6 +126,9 @@ class Guardianship(models.Model):
         verbose_name = _("guardianship")
         verbose_name_plural = _("guardianships")
 
+    def __str__(self) -> str:
+        return f"{self.guardian} – {self.child}"
+
 
 class EnrolmentKind(models.TextChoices):
     BVC = "bvc", _("Child health care (BVC)")
@@ -225,6 +228,9 @@ class BarnkontaktAssignment(models.Model):
         verbose_name = _("Barnkontakt assignment")
         verbose_name_plural = _("Barnkontakt assignments")
 
+    def __str__(self) -> str:
+        return f"{self.user} – {self.child} ({self.life_stage})"
+
 
 class HandoverStatus(models.TextChoices):
     OPEN = "open", _("Waiting")
@@ -252,3 +258,6 @@ class Handover(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
+
+    def __str__(self) -> str:
+        return f"{self.child} ({self.status})"

@@ -45,18 +45,24 @@ def children_search(*, user: User, query: str) -> QuerySet[Child]:
             number = parse_identity_number(text, allow_temporary=True)
         except InvalidIdentityNumber:
             digits = re.sub(r"\D", "", text)
-            return base.filter(personnummer__contains=digits).filter(
-                protected_identity=ProtectedIdentity.NONE
-            ) if len(digits) >= 6 else base.none()
+            return (
+                base.filter(personnummer__contains=digits).filter(
+                    protected_identity=ProtectedIdentity.NONE
+                )
+                if len(digits) >= 6
+                else base.none()
+            )
         return base.filter(personnummer=number.value)
     terms = text.split(" ")
     name_q = Q()
     if len(terms) == 1:
         name_q = Q(first_name__istartswith=terms[0]) | Q(last_name__istartswith=terms[0])
     else:
-        name_q = Q(first_name__istartswith=terms[0], last_name__istartswith=terms[-1]) | Q(
-            first_name__istartswith=" ".join(terms[:-1]), last_name__istartswith=terms[-1]
-        ) | Q(last_name__istartswith=terms[0], first_name__istartswith=terms[-1])
+        name_q = (
+            Q(first_name__istartswith=terms[0], last_name__istartswith=terms[-1])
+            | Q(first_name__istartswith=" ".join(terms[:-1]), last_name__istartswith=terms[-1])
+            | Q(last_name__istartswith=terms[0], first_name__istartswith=terms[-1])
+        )
     named_contact = Exists(
         BarnkontaktAssignment.objects.filter(
             child=OuterRef("pk"), user_id=user.pk, ended_at__isnull=True
@@ -92,7 +98,9 @@ def handovers_waiting(*, user: User) -> QuerySet[Handover]:
             to_assignment__user_id=user.pk,
             to_assignment__ended_at__isnull=True,
         )
-        .select_related("child", "from_assignment__user", "from_assignment__unit", "to_assignment__unit")
+        .select_related(
+            "child", "from_assignment__user", "from_assignment__unit", "to_assignment__unit"
+        )
         .order_by("created_at")
     )
 
@@ -114,8 +122,10 @@ def child_barnkontakt_history(*, child: Child) -> QuerySet[BarnkontaktAssignment
 
 
 def child_guardianships(*, child: Child) -> QuerySet[Guardianship]:
-    return Guardianship.objects.filter(child=child).select_related("guardian").order_by(
-        "guardian__last_name", "guardian__first_name"
+    return (
+        Guardianship.objects.filter(child=child)
+        .select_related("guardian")
+        .order_by("guardian__last_name", "guardian__first_name")
     )
 
 

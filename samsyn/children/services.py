@@ -152,9 +152,11 @@ def enrolment_start(
     if start_date < child.birth_date:
         raise ServiceError(_("The start date is before the child was born."), field="start_date")
     if end_previous and kind in _EDUCATION_KINDS:
-        previous = Enrolment.objects.select_for_update().filter(
-            child=child, kind__in=_EDUCATION_KINDS, start_date__lt=start_date
-        ).exclude(end_date__lt=start_date)
+        previous = (
+            Enrolment.objects.select_for_update()
+            .filter(child=child, kind__in=_EDUCATION_KINDS, start_date__lt=start_date)
+            .exclude(end_date__lt=start_date)
+        )
         for enrolment in previous:
             if enrolment.kind == EnrolmentKind.BVC and kind == EnrolmentKind.PRESCHOOL:
                 continue  # BVC goes on beside preschool; it only stops being the contact.
@@ -215,8 +217,10 @@ def barnkontakt_refresh(
         same_place = current.life_stage == derived.life_stage and current.unit_id == derived.unit.pk
         if current.source == AssignmentSource.OVERRIDE and same_place:
             return current
-        if current.source == AssignmentSource.DERIVED and same_place and (
-            current.user_id == derived.user.pk
+        if (
+            current.source == AssignmentSource.DERIVED
+            and same_place
+            and (current.user_id == derived.user.pk)
         ):
             return current
     now = timezone.now()
@@ -360,7 +364,9 @@ def child_transfer(
 
 
 @transaction.atomic
-def barnkontakt_set_by_hand(*, actor: User, child: Child, user: User, reason: str) -> BarnkontaktAssignment:
+def barnkontakt_set_by_hand(
+    *, actor: User, child: Child, user: User, reason: str
+) -> BarnkontaktAssignment:
     from samsyn.access.policy import Action, What
     from samsyn.access.services import access_child
 

@@ -109,7 +109,9 @@ class Municipality(models.Model):
 
 
 class District(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="districts")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="districts"
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -181,9 +183,7 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="unit_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unit_unique_name")]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 

@@ -91,10 +91,18 @@ class UnitFactory(factory.django.DjangoModelFactory):
     secrecy_domain = factory.LazyAttribute(lambda o: UNIT_TYPE_DOMAIN[o.unit_type])
     municipality = factory.SubFactory(MunicipalityFactory)
     lowest_grade = factory.LazyAttribute(
-        lambda o: 0 if o.unit_type == UnitType.SCHOOL else (1 if o.unit_type == UnitType.UPPER_SECONDARY else None)
+        lambda o: (
+            0
+            if o.unit_type == UnitType.SCHOOL
+            else (1 if o.unit_type == UnitType.UPPER_SECONDARY else None)
+        )
     )
     highest_grade = factory.LazyAttribute(
-        lambda o: 9 if o.unit_type == UnitType.SCHOOL else (3 if o.unit_type == UnitType.UPPER_SECONDARY else None)
+        lambda o: (
+            9
+            if o.unit_type == UnitType.SCHOOL
+            else (3 if o.unit_type == UnitType.UPPER_SECONDARY else None)
+        )
     )
 
 

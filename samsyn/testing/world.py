@@ -51,8 +51,12 @@ def build_world() -> World:
 
     def unit(key: str, agency, unit_type: str, name: str, parent: Unit | None = None) -> Unit:
         u = UnitFactory(
-            agency=agency, unit_type=unit_type, name=name, municipality=municipality,
-            district=district, parent=parent,
+            agency=agency,
+            unit_type=unit_type,
+            name=name,
+            municipality=municipality,
+            district=district,
+            parent=parent,
         )
         world.units[key] = u
         return u
@@ -95,21 +99,38 @@ def build_world() -> World:
     for username, role, unit_key in people:
         world.users[username] = staff(role, world.units[unit_key], username=username)
 
-    def child(key: str, unit_key: str, kind: str, age: int, grade: int | None = None, **kw) -> Child:
+    def child(
+        key: str, unit_key: str, kind: str, age: int, grade: int | None = None, **kw
+    ) -> Child:
         c = ChildFactory(
-            birth_date=today - dt.timedelta(days=365 * age + 30), municipality=municipality,
-            district=district, **kw,
+            birth_date=today - dt.timedelta(days=365 * age + 30),
+            municipality=municipality,
+            district=district,
+            **kw,
         )
-        EnrolmentFactory(child=c, unit=world.units[unit_key], kind=kind, grade=grade,
-                         start_date=today - dt.timedelta(days=100))
+        EnrolmentFactory(
+            child=c,
+            unit=world.units[unit_key],
+            kind=kind,
+            grade=grade,
+            start_date=today - dt.timedelta(days=100),
+        )
         GuardianshipFactory(child=c)
         barnkontakt_refresh(child=c)
         world.children[key] = c
         return c
 
     child("pupil", "school", EnrolmentKind.SCHOOL, 10, grade=4, first_name="Alva", last_name="Berg")
-    child("protected_pupil", "school", EnrolmentKind.SCHOOL, 11, grade=5, protected=True,
-          first_name="Siri", last_name="Skyddad")
+    child(
+        "protected_pupil",
+        "school",
+        EnrolmentKind.SCHOOL,
+        11,
+        grade=5,
+        protected=True,
+        first_name="Siri",
+        last_name="Skyddad",
+    )
     child("other_pupil", "other_school", EnrolmentKind.SCHOOL, 9, grade=3)
     child("preschooler", "preschool", EnrolmentKind.PRESCHOOL, 4)
     child("infant", "bvc", EnrolmentKind.BVC, 1)

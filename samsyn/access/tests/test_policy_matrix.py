@@ -96,7 +96,9 @@ def test_policy__address__protected_identity__never_shown_even_to_barnkontakt(wo
     rektor = world.users["rektor"]
     assert decide(rektor, world.children["pupil"], What.ADDRESS, Action.VIEW).allowed
     for username in world.users:
-        decision = decide(world.users[username], world.children["protected_pupil"], What.ADDRESS, Action.VIEW)
+        decision = decide(
+            world.users[username], world.children["protected_pupil"], What.ADDRESS, Action.VIEW
+        )
         assert not decision.allowed, username
 
 
@@ -109,7 +111,10 @@ def test_policy__access_log__barnkontakt_and_log_reviewer_only(world):
         if decide(user, pupil, What.ACCESS_LOG, Action.VIEW).allowed
     }
     assert allowed == {"rektor", "granskare"}
-    assert decide(world.users["granskare"], pupil, What.ACCESS_LOG, Action.VIEW).ground == Ground.LOG_REVIEW
+    assert (
+        decide(world.users["granskare"], pupil, What.ACCESS_LOG, Action.VIEW).ground
+        == Ground.LOG_REVIEW
+    )
 
 
 @pytest.mark.django_db
@@ -126,7 +131,9 @@ def test_policy__analyst_and_admin__refused_every_part_and_action(world):
 @pytest.mark.django_db
 def test_policy__membership_ended__teacher_loses_access(world):
     larare, pupil = world.users["larare"], world.children["pupil"]
-    Membership.objects.filter(user=larare).update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+    Membership.objects.filter(user=larare).update(
+        valid_to=timezone.localdate() - dt.timedelta(days=1)
+    )
     assert not decide(larare, pupil, What.IDENTITY, Action.VIEW).allowed
     assert pupil not in visible_children(larare)
 
@@ -134,7 +141,9 @@ def test_policy__membership_ended__teacher_loses_access(world):
 @pytest.mark.django_db
 def test_policy__enrolment_ended__teacher_loses_access(world):
     larare, pupil = world.users["larare"], world.children["pupil"]
-    Enrolment.objects.filter(child=pupil).update(end_date=timezone.localdate() - dt.timedelta(days=1))
+    Enrolment.objects.filter(child=pupil).update(
+        end_date=timezone.localdate() - dt.timedelta(days=1)
+    )
     assert not decide(larare, pupil, What.IDENTITY, Action.VIEW).allowed
     assert pupil not in visible_children(larare)
 
@@ -152,20 +161,28 @@ def test_policy__inactive_user__sees_nothing(world):
 def test_access_child__every_decision_is_logged_with_its_ground(world):
     before = AccessLogEntry.objects.count()
     calls = 0
-    for username, user in world.users.items():
+    for user in world.users.values():
         for key in CHILDREN:
-            access_child(user=user, child=world.children[key], what=What.IDENTITY, action=Action.VIEW)
+            access_child(
+                user=user, child=world.children[key], what=What.IDENTITY, action=Action.VIEW
+            )
             calls += 1
     assert AccessLogEntry.objects.count() == before + calls
     entry = AccessLogEntry.objects.get(username="larare", child=world.children["pupil"])
-    assert (entry.allowed, entry.ground, entry.acting_unit_id) == (True, OU, world.units["school"].pk)
+    assert (entry.allowed, entry.ground, entry.acting_unit_id) == (
+        True,
+        OU,
+        world.units["school"].pk,
+    )
     refused = AccessLogEntry.objects.get(username="polis", child=world.children["pupil"])
     assert (refused.allowed, refused.ground) == (False, Ground.NONE)
 
 
 @pytest.mark.django_db
 def test_access_child__anonymous__logged_as_refused(world):
-    access_child(user=AnonymousUser(), child=world.children["pupil"], what=What.IDENTITY, action=Action.VIEW)
+    access_child(
+        user=AnonymousUser(), child=world.children["pupil"], what=What.IDENTITY, action=Action.VIEW
+    )
     entry = AccessLogEntry.objects.get(username="anonymous")
     assert not entry.allowed and entry.user_id is None
 

@@ -36,8 +36,10 @@ def logged(world):
     for username in ("rektor", "larare", "polis"):
         for key in ("pupil", "other_pupil", "preschooler", "infant"):
             access_child(
-                user=world.users[username], child=world.children[key],
-                what=What.IDENTITY, action=Action.VIEW,
+                user=world.users[username],
+                child=world.children[key],
+                what=What.IDENTITY,
+                action=Action.VIEW,
             )
     assert AccessLogEntry.objects.count() == 12
     return world
@@ -91,7 +93,9 @@ def test_audit_verify__row_changed_and_its_hash_recomputed_without_key__reported
     forged = hashlib.sha256(f"{row.prev_hash}|forged".encode()).hexdigest()
     _raw(f"UPDATE {TABLE} SET username = 'kurator', hash = %s WHERE seq = 4", [forged])
     problems = _verify_problems()
-    assert (ProblemKind.CHANGED, 4) in problems and (ProblemKind.BROKEN_LINK, 5) in problems, problems
+    assert (ProblemKind.CHANGED, 4) in problems and (ProblemKind.BROKEN_LINK, 5) in problems, (
+        problems
+    )
 
 
 @pytest.mark.django_db
@@ -126,8 +130,21 @@ def test_audit_verify__row_inserted__reported(logged):
         f"INSERT INTO {TABLE} (seq, at, user_id, username, child_id, what, action, allowed, "
         "ground, acting_unit_id, detail, prev_hash, hash) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        [13, src.at, src.user_id, src.username, src.child_id, src.what, src.action, src.allowed,
-         src.ground, src.acting_unit_id, "", src.hash, src.hash],
+        [
+            13,
+            src.at,
+            src.user_id,
+            src.username,
+            src.child_id,
+            src.what,
+            src.action,
+            src.allowed,
+            src.ground,
+            src.acting_unit_id,
+            "",
+            src.hash,
+            src.hash,
+        ],
     )
     assert _verify_problems()
 
@@ -144,10 +161,18 @@ def test_audit_verify__rows_swapped__reported(logged):
 @pytest.mark.django_db
 def test_access_log__rolled_back_access__leaves_no_gap(world):
     with pytest.raises(RuntimeError), transaction.atomic():
-        access_child(user=world.users["rektor"], child=world.children["pupil"],
-                     what=What.IDENTITY, action=Action.VIEW)
+        access_child(
+            user=world.users["rektor"],
+            child=world.children["pupil"],
+            what=What.IDENTITY,
+            action=Action.VIEW,
+        )
         raise RuntimeError("the access failed")
-    access_child(user=world.users["rektor"], child=world.children["pupil"],
-                 what=What.IDENTITY, action=Action.VIEW)
+    access_child(
+        user=world.users["rektor"],
+        child=world.children["pupil"],
+        what=What.IDENTITY,
+        action=Action.VIEW,
+    )
     assert list(AccessLogEntry.objects.values_list("seq", flat=True)) == [1]
     assert _verify_problems() == []

@@ -45,8 +45,9 @@ def test_transfer__preschool_to_school__moves_barnkontakt_and_makes_handover(wor
     forskolechef, rektor = world.users["forskolechef"], world.users["rektor"]
     assert child_current_barnkontakt(child=child).user == forskolechef
 
-    child_transfer(actor=forskolechef, child=child, unit=world.units["school"],
-                   start_date=_today(), grade=0)
+    child_transfer(
+        actor=forskolechef, child=child, unit=world.units["school"], start_date=_today(), grade=0
+    )
 
     current = child_current_barnkontakt(child=child)
     assert (current.user, current.life_stage) == (rektor, LifeStage.SCHOOL)
@@ -65,8 +66,13 @@ def test_transfer__preschool_to_school__moves_barnkontakt_and_makes_handover(wor
 
 def test_handover__acknowledged_by_new_barnkontakt__leaves_worklist(world):
     child = world.children["preschooler"]
-    child_transfer(actor=world.users["forskolechef"], child=child, unit=world.units["school"],
-                   start_date=_today(), grade=0)
+    child_transfer(
+        actor=world.users["forskolechef"],
+        child=child,
+        unit=world.units["school"],
+        start_date=_today(),
+        grade=0,
+    )
     handover = Handover.objects.get(child=child)
     with pytest.raises(NotFoundForUser):
         handover_acknowledge_by(actor=world.users["larare"], handover=handover)
@@ -79,15 +85,25 @@ def test_handover__acknowledged_by_new_barnkontakt__leaves_worklist(world):
 def test_transfer__teacher__refused_and_nothing_changes(world):
     child = world.children["pupil"]
     with pytest.raises(NotFoundForUser):
-        child_transfer(actor=world.users["larare"], child=child, unit=world.units["other_school"],
-                       start_date=_today(), grade=4)
+        child_transfer(
+            actor=world.users["larare"],
+            child=child,
+            unit=world.units["other_school"],
+            start_date=_today(),
+            grade=4,
+        )
     assert child_current_barnkontakt(child=child).user == world.users["rektor"]
 
 
 def test_transfer__school_grade_outside_unit__refused_with_field(world):
     with pytest.raises(ServiceError) as caught:
-        child_transfer(actor=world.users["forskolechef"], child=world.children["preschooler"],
-                       unit=world.units["school"], start_date=_today(), grade=None)
+        child_transfer(
+            actor=world.users["forskolechef"],
+            child=world.children["preschooler"],
+            unit=world.units["school"],
+            start_date=_today(),
+            grade=None,
+        )
     assert caught.value.field == "grade"
 
 
@@ -120,8 +136,12 @@ def test_bvc_continues_beside_preschool_but_preschool_principal_is_barnkontakt(w
 def test_override__with_reason__kept_until_life_stage_changes(world):
     child = world.children["pupil"]
     deputy = staff(Role.PRINCIPAL, world.units["school"], username="bitr_rektor")
-    barnkontakt_set_by_hand(actor=world.users["rektor"], child=child, user=deputy,
-                            reason="Biträdande rektor ansvarar för årskurs 4–6")
+    barnkontakt_set_by_hand(
+        actor=world.users["rektor"],
+        child=child,
+        user=deputy,
+        reason="Biträdande rektor ansvarar för årskurs 4–6",
+    )
     current = child_current_barnkontakt(child=child)
     assert (current.user, current.source) == (deputy, AssignmentSource.OVERRIDE)
     assert current.reason.startswith("Biträdande")
@@ -135,31 +155,45 @@ def test_override__with_reason__kept_until_life_stage_changes(world):
 def test_override__without_reason__refused(world):
     deputy = staff(Role.PRINCIPAL, world.units["school"], username="bitr_rektor")
     with pytest.raises(ServiceError) as caught:
-        barnkontakt_override(child=world.children["pupil"], user=deputy, reason="  ",
-                             actor=world.users["rektor"])
+        barnkontakt_override(
+            child=world.children["pupil"], user=deputy, reason="  ", actor=world.users["rektor"]
+        )
     assert caught.value.field == "reason"
 
 
 def test_override__person_from_another_unit__refused(world):
     with pytest.raises(ServiceError):
-        barnkontakt_override(child=world.children["pupil"], user=world.users["annan_rektor"],
-                             reason="Byte", actor=world.users["rektor"])
+        barnkontakt_override(
+            child=world.children["pupil"],
+            user=world.users["annan_rektor"],
+            reason="Byte",
+            actor=world.users["rektor"],
+        )
 
 
 def test_one_current_barnkontakt__database_constraint(world):
     child = world.children["pupil"]
     with pytest.raises(IntegrityError), transaction.atomic():
         BarnkontaktAssignment.objects.create(
-            child=child, user=world.users["larare"], unit=world.units["school"],
-            life_stage=LifeStage.SCHOOL, source=AssignmentSource.DERIVED,
+            child=child,
+            user=world.users["larare"],
+            unit=world.units["school"],
+            life_stage=LifeStage.SCHOOL,
+            source=AssignmentSource.DERIVED,
             started_at=timezone.now(),
         )
 
 
 def test_register__new_pupil_at_own_school__visible_with_barnkontakt(world):
-    child = child_register(actor=world.users["rektor"], unit=world.units["school"],
-                           personnummer="20150307-2389", first_name="Nova", last_name="Lind",
-                           start_date=_today(), grade=4)
+    child = child_register(
+        actor=world.users["rektor"],
+        unit=world.units["school"],
+        personnummer="20150307-2389",
+        first_name="Nova",
+        last_name="Lind",
+        start_date=_today(),
+        grade=4,
+    )
     assert child.personnummer == "201503072389"
     assert child_current_barnkontakt(child=child).user == world.users["rektor"]
 
@@ -169,17 +203,29 @@ def test_register__invalid_personnummer__nothing_saved(world):
 
     before = Child.objects.count()
     with pytest.raises(InvalidIdentityNumber):
-        child_register(actor=world.users["rektor"], unit=world.units["school"],
-                       personnummer="20150307-2388", first_name="Nova", last_name="Lind",
-                       start_date=_today(), grade=4)
+        child_register(
+            actor=world.users["rektor"],
+            unit=world.units["school"],
+            personnummer="20150307-2388",
+            first_name="Nova",
+            last_name="Lind",
+            start_date=_today(),
+            grade=4,
+        )
     assert Child.objects.count() == before
 
 
 def test_register__teacher__not_allowed(world):
     with pytest.raises(ServiceError):
-        child_register(actor=world.users["larare"], unit=world.units["school"],
-                       personnummer="20150307-2389", first_name="Nova", last_name="Lind",
-                       start_date=_today(), grade=4)
+        child_register(
+            actor=world.users["larare"],
+            unit=world.units["school"],
+            personnummer="20150307-2389",
+            first_name="Nova",
+            last_name="Lind",
+            start_date=_today(),
+            grade=4,
+        )
 
 
 def test_check_barnkontakt__lists_child_without_one(world, capsys):

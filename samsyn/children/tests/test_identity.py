@@ -20,7 +20,14 @@ from samsyn.children.identity import (
 
 @pytest.mark.parametrize(
     "written",
-    ["20121212-1212", "201212121212", "121212-1212", "1212121212", " 20121212-1212 ", "20121212 1212"],
+    [
+        "20121212-1212",
+        "201212121212",
+        "121212-1212",
+        "1212121212",
+        " 20121212-1212 ",
+        "20121212 1212",
+    ],
 )
 def test_parse__common_written_forms__stored_as_twelve_digits(written):
     number = parse_identity_number(written)

@@ -1,5 +1,5 @@
 from samsyn.access.policy import visible_children
-from samsyn.children.selectors import children_without_barnkontakt, child_current_barnkontakt
+from samsyn.children.selectors import child_current_barnkontakt, children_without_barnkontakt
 
 
 def test_world__every_child_has_barnkontakt(world):

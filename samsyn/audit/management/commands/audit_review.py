@@ -24,9 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
         if user is None or not is_log_reviewer(user):
-            raise CommandError(
-                _("%(name)s is not a log reviewer.") % {"name": options["username"]}
-            )
+            raise CommandError(_("%(name)s is not a log reviewer.") % {"name": options["username"]})
         since = timezone.now() - dt.timedelta(days=options["days"])
         for entry in access_log_review(reviewer=user, since=since).iterator():
             self.stdout.write(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Verify the hash chain of the access log (reports changed, inserted or deleted rows)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=cast(IO[str], self.stdout), highlight=False)
         total = AccessLogEntry.objects.count()
         with Progress(
             TextColumn(_("Verifying the access log")),

@@ -6,7 +6,7 @@ This command brings every assignment up to date and makes the handover items.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Re-derive every child's Barnkontakt from the enrolments in force today."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=cast(IO[str], self.stdout), highlight=False)
         ids = list(Child.objects.order_by("pk").values_list("pk", flat=True))
         before = BarnkontaktAssignment.objects.count()
         with Progress(

@@ -21,7 +21,5 @@ class Command(BaseCommand):
             count += 1
             self.stdout.write(f"{format_identity_number(child.personnummer)}\t{child.full_name}")
         if count:
-            raise CommandError(
-                _("%(count)s children have no Barnkontakt.") % {"count": count}
-            )
+            raise CommandError(_("%(count)s children have no Barnkontakt.") % {"count": count})
         self.stdout.write(_("Every child has a Barnkontakt."))

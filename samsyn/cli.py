@@ -17,6 +17,7 @@ _TWO_WORD_COMMANDS = {
     ("check", "barnkontakt"): "check_barnkontakt",
     ("barnkontakt", "refresh"): "barnkontakt_refresh",
     ("token", "create"): "token_create",
+    ("children", "import"): "children_import",
 }
 _ALIASES = {"demo-data": "demo_data"}
 

@@ -1,4 +1,10 @@
-from django.urls import path
+from django.urls import include, path
+
+from samsyn.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Django's set_language view: POST language=sv|en (and next).
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 try:
                     result = children_import(
                         path=path,
-                        progress=lambda i, n: progress.update(task, completed=i, total=n),
+                        progress=lambda i, n, t=task: progress.update(t, completed=i, total=n),
                     )
                 except ImportRejected as exc:
                     failed += 1

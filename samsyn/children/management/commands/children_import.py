@@ -8,7 +8,7 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from samsyn.children.imports import ImportRejected, children_import
 
@@ -36,11 +36,12 @@ class Command(BaseCommand):
                 disable=not console.is_terminal,
             ) as progress:
                 task = progress.add_task("import", total=None)
+
+                def advance(done: int, total: int, task: TaskID = task) -> None:
+                    progress.update(task, completed=done, total=total)
+
                 try:
-                    result = children_import(
-                        path=path,
-                        progress=lambda i, n, t=task: progress.update(t, completed=i, total=n),
-                    )
+                    result = children_import(path=path, progress=advance)
                 except ImportRejected as exc:
                     failed += 1
                     self.stderr.write(

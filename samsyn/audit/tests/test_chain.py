@@ -19,6 +19,8 @@ def _disable_append_only_guard() -> None:
     """What an attacker with database access would do first."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Deferred foreign-key checks of this transaction's inserts must run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_accesslogentry_append_only")
         else:
             cursor.execute("DROP TRIGGER audit_accesslogentry_no_update")

@@ -63,7 +63,7 @@ def test_parse__temporary_school_number__allowed_only_when_asked_and_marked():
         ("20120230-1212", "datum som inte finns"),
         ("2012-12-12", "inte skrivet som ett personnummer"),
         ("abc", "inte skrivet som ett personnummer"),
-        ("", "Ange ett personnummer"),
+        ("", "Skriv ett personnummer"),
     ],
 )
 def test_parse__invalid__swedish_message_names_the_problem(written, swedish):

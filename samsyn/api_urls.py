@@ -1,3 +1,7 @@
-from django.urls import path
+"""URLs under ``/api/v1/``: the NinjaAPI's routes, ``openapi.json`` and ``docs``."""
 
-urlpatterns: list = []
+from django.urls import URLPattern, URLResolver, path
+
+from samsyn.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [path("", api.urls)]

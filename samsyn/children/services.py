@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samsyn.access.policy import Action, What, may_register_children
+from samsyn.access.services import access_child
 from samsyn.accounts.models import User
 from samsyn.children.barnkontakt import derive_barnkontakt
 from samsyn.children.identity import IdKind as ParsedKind
@@ -302,7 +304,6 @@ def _require(decision_allowed: bool) -> None:
         raise NotFoundForUser()
 
 
-@transaction.atomic
 def child_register(
     *,
     actor: User,
@@ -314,19 +315,35 @@ def child_register(
     grade: int | None = None,
     protected_identity: str = "none",
 ) -> Child:
-    """Register a child at the actor's own unit (e.g. a new pupil, a newborn at BVC).
+    """Register a new child at the actor's own unit (e.g. a newborn at BVC, a pupil who moves in).
 
-    If a child with the number already exists, the enrolment is added to that child and nothing
-    else about them is changed or revealed.
+    A child who is already registered is not taken over this way: typing a personnummer must not
+    give anyone access to a child or end the child's place elsewhere. An existing child the actor
+    already sees gets the new enrolment; any other existing child is refused, and the move is
+    registered by the child's Barnkontakt or current principal (:func:`child_transfer`).
     """
-    from samsyn.access.policy import Action, What, may_register_children
-    from samsyn.access.services import access_child
-
     if unit.pk not in {m.unit_id for m in may_register_children(actor)}:
         raise ServiceError(_("You cannot register children at this unit."), field="unit")
     parsed = parse_identity_number(personnummer, allow_temporary=True, today=timezone.localdate())
-    child = Child.objects.filter(personnummer=parsed.value).first()
-    if child is None:
+    existing = Child.objects.filter(personnummer=parsed.value).first()
+    if existing is not None:
+        decision = access_child(
+            user=actor, child=existing, what=What.ENROLMENTS, action=Action.CHANGE
+        )
+        if not decision.allowed:
+            raise ServiceError(
+                _(
+                    "This child is already registered in Samsyn. A move to your unit is "
+                    "registered by the child's Barnkontakt or current principal."
+                ),
+                field="personnummer",
+            )
+        with transaction.atomic():
+            enrolment_start(
+                child=existing, unit=unit, start_date=start_date, grade=grade, actor=actor
+            )
+        return existing
+    with transaction.atomic():
         child = child_create(
             personnummer=parsed.value,
             first_name=first_name,
@@ -335,13 +352,17 @@ def child_register(
             district_id=unit.district_id,
             protected_identity=protected_identity,
         )
-    enrolment_start(child=child, unit=unit, start_date=start_date, grade=grade, actor=actor)
-    decision = access_child(user=actor, child=child, what=What.ENROLMENTS, action=Action.CREATE)
-    _require(decision.allowed)
+        enrolment_start(child=child, unit=unit, start_date=start_date, grade=grade, actor=actor)
+        decision = access_child(user=actor, child=child, what=What.ENROLMENTS, action=Action.CREATE)
+        _require(decision.allowed)
     return child
 
 
-@transaction.atomic
+# In the functions below the decision is made and logged *before* the change's own atomic block:
+# a refusal raises NotFoundForUser, and the refusal's log row must stay in the request's
+# transaction instead of being rolled back with the change.
+
+
 def child_transfer(
     *,
     actor: User,
@@ -355,33 +376,27 @@ def child_transfer(
     Allowed for the child's Barnkontakt and the leads of the child's current unit. The
     Barnkontakt follows the enrolment, and a handover item is made for the new one.
     """
-    from samsyn.access.policy import Action, What
-    from samsyn.access.services import access_child
-
     decision = access_child(user=actor, child=child, what=What.ENROLMENTS, action=Action.CHANGE)
     _require(decision.allowed)
-    return enrolment_start(child=child, unit=unit, start_date=start_date, grade=grade, actor=actor)
+    with transaction.atomic():
+        return enrolment_start(
+            child=child, unit=unit, start_date=start_date, grade=grade, actor=actor
+        )
 
 
-@transaction.atomic
 def barnkontakt_set_by_hand(
     *, actor: User, child: Child, user: User, reason: str
 ) -> BarnkontaktAssignment:
-    from samsyn.access.policy import Action, What
-    from samsyn.access.services import access_child
-
     decision = access_child(user=actor, child=child, what=What.BARNKONTAKT, action=Action.CHANGE)
     _require(decision.allowed)
-    return barnkontakt_override(child=child, user=user, reason=reason, actor=actor)
+    with transaction.atomic():
+        return barnkontakt_override(child=child, user=user, reason=reason, actor=actor)
 
 
-@transaction.atomic
 def handover_acknowledge_by(*, actor: User, handover: Handover, note: str = "") -> Handover:
-    from samsyn.access.policy import Action, What
-    from samsyn.access.services import access_child
-
     decision = access_child(
         user=actor, child=handover.child, what=What.HANDOVER, action=Action.CHANGE
     )
     _require(decision.allowed and handover.to_assignment.user_id == actor.pk)
-    return handover_acknowledge(handover=handover, actor=actor, note=note)
+    with transaction.atomic():
+        return handover_acknowledge(handover=handover, actor=actor, note=note)

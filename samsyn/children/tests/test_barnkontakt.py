@@ -236,3 +236,37 @@ def test_check_barnkontakt__lists_child_without_one(world, capsys):
     with pytest.raises(CommandError):
         call_command("check_barnkontakt")
     assert world.children["pupil"].personnummer[:8] in capsys.readouterr().out
+
+
+def test_register__existing_child_not_visible__refused_not_taken_over(world):
+    """Typing a known personnummer must not hand a child to another unit."""
+    pupil = world.children["pupil"]
+    with pytest.raises(ServiceError) as caught:
+        child_register(
+            actor=world.users["annan_rektor"],
+            unit=world.units["other_school"],
+            personnummer=pupil.personnummer,
+            first_name="X",
+            last_name="Y",
+            start_date=_today(),
+            grade=4,
+        )
+    assert caught.value.field == "personnummer"
+    assert child_current_barnkontakt(child=pupil).user == world.users["rektor"]
+    assert Enrolment.objects.filter(child=pupil, end_date__isnull=True).count() == 1
+
+
+def test_transfer__refused__refusal_stays_in_the_log(world):
+    from django.db import transaction as tx
+
+    from samsyn.audit.models import AccessLogEntry
+
+    with tx.atomic(), pytest.raises(NotFoundForUser):
+        child_transfer(
+            actor=world.users["annan_rektor"],
+            child=world.children["pupil"],
+            unit=world.units["other_school"],
+            start_date=_today(),
+            grade=4,
+        )
+    assert AccessLogEntry.objects.filter(username="annan_rektor", allowed=False).exists()

@@ -160,7 +160,7 @@ def decide_many(
             action is Action.VIEW and all_grounds[child.pk].named_contact
         ):
             if reviewer is None:
-                reviewer = _log_reviewer_decision(user)
+                reviewer = log_reviewer_decision(user)
             decisions[child.pk] = reviewer
             continue
         decisions[child.pk] = _decide_on(all_grounds[child.pk], child, what, action)
@@ -184,7 +184,7 @@ def _decide_on(grounds: _Grounds, child: Child, what: What, action: Action) -> D
     return DENY
 
 
-def _log_reviewer_decision(user: User) -> Decision:
+def log_reviewer_decision(user: User) -> Decision:
     reviewer = active_memberships(user).filter(role=Role.LOG_REVIEWER).first()
     if reviewer is None:
         return DENY

@@ -6,7 +6,14 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 
-from samsyn.access.policy import Action, Decision, What, decide, decide_many
+from samsyn.access.policy import (
+    Action,
+    Decision,
+    What,
+    decide,
+    decide_many,
+    log_reviewer_decision,
+)
 from samsyn.accounts.models import User
 from samsyn.audit.services import AccessRecord, access_log_append
 from samsyn.children.models import Child
@@ -74,3 +81,39 @@ def access_children_listed(
             shown.append(child)
     access_log_append(records=records)
     return shown
+
+
+def access_children_reviewed(
+    *, user: User | AnonymousUser, children: Iterable[Child], detail: str = ""
+) -> Decision:
+    """Log that a log reviewer was shown ``children`` (name, personnummer) in the review report.
+
+    One ``access_log``/``list`` row per distinct child, on the ground ``log_review``. Returns the
+    reviewer decision; nothing is logged when ``user`` is not a log reviewer.
+    """
+    if not user.is_authenticated:
+        return Decision(False)
+    assert isinstance(user, User)
+    decision = log_reviewer_decision(user)
+    if not decision.allowed:
+        return decision
+    seen: dict[int, Child] = {}
+    for child in children:
+        seen.setdefault(child.pk, child)
+    access_log_append(
+        records=[
+            AccessRecord(
+                user_id=user.pk,
+                username=user.get_username(),
+                child_id=child_id,
+                what=What.ACCESS_LOG.value,
+                action=Action.LIST.value,
+                allowed=True,
+                ground=decision.ground,
+                acting_unit_id=decision.unit_id,
+                detail=detail,
+            )
+            for child_id in seen
+        ]
+    )
+    return decision

@@ -178,3 +178,16 @@ def test_access_log__rolled_back_access__leaves_no_gap(world):
     )
     assert list(AccessLogEntry.objects.values_list("seq", flat=True)) == [1]
     assert _verify_problems() == []
+
+
+@pytest.mark.django_db
+def test_audit_review_command__lists_refusals_and_logs_that_it_named_children(logged, capsys):
+    before = AccessLogEntry.objects.filter(username="granskare").count()
+    call_command("audit_review", "granskare")
+    out = capsys.readouterr().out
+    # polis's four refused attempts are not by the municipality's staff: not listed for it;
+    # rektor's and larare's refusals are.
+    assert logged.children["other_pupil"].personnummer in out
+    assert "polis" not in out
+    reviewed = AccessLogEntry.objects.filter(username="granskare").count() - before
+    assert reviewed == len({line.split("\t")[2] for line in out.strip().splitlines()})

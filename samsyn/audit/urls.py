@@ -1,2 +1,9 @@
+from django.urls import path
+
+from samsyn.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("barn/<uuid:public_id>/", views.child_log, name="child_log"),
+    path("granskning/", views.review, name="review"),
+]

@@ -7,7 +7,12 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from samsyn.access.policy import is_log_reviewer, may_register_children, sees_no_children
+from samsyn.access.policy import (
+    active_memberships,
+    is_log_reviewer,
+    may_register_children,
+    sees_no_children,
+)
 from samsyn.accounts.models import User
 
 
@@ -24,6 +29,11 @@ class Navigation:
     @cached_property
     def is_log_reviewer(self) -> bool:
         return self.user.is_authenticated and is_log_reviewer(self.user)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The roles of the user's active memberships."""
+        return frozenset(active_memberships(self.user).values_list("role", flat=True))
 
     @cached_property
     def may_register(self) -> bool:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.access.policy import Action, What, may_register_children
+from samsyn.access.policy import Action, What, active_memberships, may_register_children
 from samsyn.access.services import access_child
 from samsyn.accounts.models import User
 from samsyn.children.barnkontakt import derive_barnkontakt
@@ -28,7 +28,7 @@ from samsyn.children.models import (
     HandoverStatus,
     IdKind,
 )
-from samsyn.organisations.models import Unit, UnitType
+from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Role, Unit, UnitType
 
 
 class ServiceError(Exception):
@@ -258,7 +258,12 @@ def barnkontakt_override(
         raise ServiceError(_("The child has no Barnkontakt to replace."))
     if current.user_id == user.pk:
         raise ServiceError(_("%(name)s is already the Barnkontakt.") % {"name": user}, field="user")
-    if not user.memberships.filter(unit_id=current.unit_id).exists():
+    eligible = (
+        active_memberships(user)
+        .filter(unit_id=current.unit_id)
+        .exclude(role__in=[*NO_CHILD_DATA_ROLES, Role.LOG_REVIEWER])
+    )
+    if not user.is_active or not eligible.exists():
         raise ServiceError(
             _("The new Barnkontakt must work at %(unit)s.") % {"unit": current.unit.name},
             field="user",

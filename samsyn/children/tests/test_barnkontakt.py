@@ -270,3 +270,23 @@ def test_transfer__refused__refusal_stays_in_the_log(world):
             grade=4,
         )
     assert AccessLogEntry.objects.filter(username="annan_rektor", allowed=False).exists()
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.LOG_REVIEWER])
+def test_override__statistics_or_review_role_at_the_unit__refused(world, role):
+    other = staff(role, world.units["school"], username="fel_roll")
+    with pytest.raises(ServiceError):
+        barnkontakt_override(
+            child=world.children["pupil"], user=other, reason="Byte", actor=world.users["rektor"]
+        )
+
+
+def test_override__membership_ended__refused(world):
+    from samsyn.organisations.models import Membership
+
+    deputy = staff(Role.PRINCIPAL, world.units["school"], username="slutat")
+    Membership.objects.filter(user=deputy).update(valid_to=_today() - dt.timedelta(days=1))
+    with pytest.raises(ServiceError):
+        barnkontakt_override(
+            child=world.children["pupil"], user=deputy, reason="Byte", actor=world.users["rektor"]
+        )

@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samsyn.access.policy import Action, What, visible_children
+from samsyn.access.services import access_child
 from samsyn.accounts.models import User
 from samsyn.children.models import (
     Child,
@@ -165,6 +167,28 @@ def _write(plan: DemoPlan, report: Progress) -> None:
     report(_("Children and guardians"), 0, len(plan.children))
     children = _write_children(plan, units, users)
     _write_barnkontakt(plan, children, units, users, report)
+    report(_("Access log"), 0, 0)
+    _write_access_history(users)
+
+
+# A little history in the access log, made through the ordinary door, so that the child's
+# access log page and the log-review report have something to show in the demo.
+_DEMO_VIEWERS = ("rektor", "larare", "skolskoterska", "kurator", "forskolechef", "bvc")
+
+
+def _write_access_history(users: dict[str, User]) -> None:
+    for username in _DEMO_VIEWERS:
+        user = users.get(username)
+        if user is None:
+            continue
+        for child in visible_children(user).order_by("pk")[:3]:
+            for what in (What.IDENTITY, What.GUARDIANS, What.BARNKONTAKT):
+                access_child(user=user, child=child, what=what, action=Action.VIEW)
+    # Two attempts without a ground, for the log reviewer to find.
+    pupil = visible_children(users["larare"]).order_by("pk").first() if "larare" in users else None
+    for username in ("polis", "fritid"):
+        if pupil is not None and username in users:
+            access_child(user=users[username], child=pupil, what=What.IDENTITY, action=Action.VIEW)
 
 
 def _write_organisation(plan: DemoPlan) -> dict[str, Unit]:

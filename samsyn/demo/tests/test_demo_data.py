@@ -414,3 +414,16 @@ def test_demo_data__education_path__matches_age_and_school_year(demo: str) -> No
             assert EnrolmentKind.PRESCHOOL not in kinds
         else:
             assert len(kinds & after_school) == 1
+
+
+@pytest.mark.django_db
+def test_demo_data__access_log__history_with_refusals_and_intact_chain(demo: str) -> None:
+    from samsyn.audit.models import AccessLogEntry
+    from samsyn.audit.verify import audit_verify
+
+    assert AccessLogEntry.objects.filter(allowed=True).count() >= 10
+    assert set(AccessLogEntry.objects.filter(allowed=False).values_list("username", flat=True)) == {
+        "polis",
+        "fritid",
+    }
+    assert audit_verify().ok

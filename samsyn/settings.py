@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "samsyn.children",
     "samsyn.access",
     "samsyn.audit",
+    "samsyn.consent",
+    "samsyn.teams",
+    "samsyn.concerns",
+    "samsyn.plans",
     "samsyn.demo",
 ]
 

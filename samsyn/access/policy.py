@@ -30,7 +30,7 @@ from django.utils import timezone
 from samsyn.accounts.models import User
 from samsyn.audit.models import Ground
 from samsyn.children.models import BarnkontaktAssignment, Child, Enrolment
-from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Membership, Role
+from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Membership, Role, UnitType
 
 
 class What(StrEnum):
@@ -43,6 +43,32 @@ class What(StrEnum):
     BARNKONTAKT = "barnkontakt"  # the named contact and its history
     HANDOVER = "handover"  # handover items between Barnkontakter
     ACCESS_LOG = "access_log"  # who has looked at the child
+    # The TSI core (concerns, consent, the Barnteam, the plan).
+    CONCERN = "concern"  # concerns about the child and their triage
+    REPORT = "report"  # reports of concern (orosanmälan) to social services
+    CONSENT = "consent"  # the guardians' consents and the child's view
+    TEAM = "team"  # the Barnteam, its meetings, invitations and minutes
+    PLAN = "plan"  # the child's plan (SIP/GIP) and its versions
+    FOLLOW_UP = "follow_up"  # follow-ups of the plan
+
+
+# The parts of a child's information that the child's own units see (the foundation's parts).
+UNIT_PARTS = frozenset(
+    {What.IDENTITY, What.GUARDIANS, What.ADDRESS, What.ENROLMENTS, What.BARNKONTAKT, What.HANDOVER}
+)
+# What a team member sees under a consent in force, by the consent's purpose.
+TEAM_PARTS_BY_PURPOSE: dict[str, frozenset[What]] = {
+    "barnteam": frozenset(
+        {What.IDENTITY, What.GUARDIANS, What.BARNKONTAKT, What.CONSENT, What.TEAM}
+    ),
+    "plan": frozenset(
+        {What.IDENTITY, What.GUARDIANS, What.BARNKONTAKT, What.CONSENT, What.PLAN, What.FOLLOW_UP}
+    ),
+}
+# What a team member may change under consent (minutes, the plan, follow-ups).
+TEAM_CHANGES = frozenset({What.TEAM, What.PLAN, What.FOLLOW_UP})
+# What social services' intake sees of a child it has a report of concern about (legal duty).
+LEGAL_DUTY_PARTS = frozenset({What.IDENTITY, What.GUARDIANS, What.ADDRESS, What.REPORT})
 
 
 class Action(StrEnum):
@@ -82,6 +108,9 @@ class _Grounds:
     parent_units: set[int] = field(default_factory=set)
     lead_units: set[int] = field(default_factory=set)
     barnkontakt_unit_id: int | None = None
+    # unit of team membership -> purposes of the consents in force that cover that unit
+    team_consent: dict[int, set[str]] = field(default_factory=dict)
+    intake_units: set[int] = field(default_factory=set)
 
 
 def _today() -> dt.date:
@@ -137,7 +166,66 @@ def _grounds_for(user: User, children: list[Child]) -> dict[int, _Grounds]:
                     g.lead_units.add(m.unit_id)
             elif m.unit.parent_id is not None and m.unit.parent_id in units:
                 g.parent_units.add(m.unit_id)
+    _team_consent_grounds(user, ids, {m.unit_id for m in memberships}, grounds)
+    _legal_duty_grounds(memberships, ids, grounds)
     return grounds
+
+
+def _consents_in_force(on: dt.date) -> Q:
+    """A consent is in force when every guardian with custody has given it (``complete_at``),
+    within its period, and it has not been withdrawn."""
+    return Q(
+        complete_at__isnull=False,
+        withdrawn_at__isnull=True,
+        valid_from__lte=on,
+        valid_to__gte=on,
+    )
+
+
+def _team_consent_grounds(
+    user: User, ids: list[int], member_units: set[int], grounds: dict[int, _Grounds]
+) -> None:
+    """Team membership (through a unit the user works at) under a consent that covers it."""
+    from samsyn.consent.models import Consent
+    from samsyn.teams.models import TeamMember
+
+    teams = list(
+        TeamMember.objects.filter(
+            user_id=user.pk,
+            left_at__isnull=True,
+            team__status="active",
+            team__child_id__in=ids,
+            unit_id__in=member_units,
+        ).values_list("team__child_id", "unit_id")
+    )
+    if not teams:
+        return
+    covered: dict[tuple[int, int], set[str]] = {}
+    for child_id, purpose, unit_id in Consent.objects.filter(
+        _consents_in_force(_today()),
+        child_id__in={c for c, _u in teams},
+        units__in={u for _c, u in teams},
+    ).values_list("child_id", "purpose", "units"):
+        covered.setdefault((child_id, unit_id), set()).add(purpose)
+    for child_id, unit_id in teams:
+        purposes = covered.get((child_id, unit_id))
+        if purposes:
+            grounds[child_id].team_consent.setdefault(unit_id, set()).update(purposes)
+
+
+def _legal_duty_grounds(
+    memberships: list[Membership], ids: list[int], grounds: dict[int, _Grounds]
+) -> None:
+    """Social services' intake group and the reports of concern it has received."""
+    from samsyn.concerns.models import ReportOfConcern
+
+    intake_units = {m.unit_id for m in memberships if m.unit.unit_type == UnitType.INTAKE}
+    if not intake_units:
+        return
+    for child_id, unit_id in ReportOfConcern.objects.filter(
+        child_id__in=ids, intake_unit_id__in=intake_units
+    ).values_list("child_id", "intake_unit_id"):
+        grounds[child_id].intake_units.add(unit_id)
 
 
 def decide(user: User | AnonymousUser, child: Child, what: What, action: Action) -> Decision:
@@ -174,13 +262,21 @@ def _decide_on(grounds: _Grounds, child: Child, what: What, action: Action) -> D
     if grounds.named_contact:
         return Decision(True, Ground.NAMED_CONTACT, grounds.barnkontakt_unit_id)
     own_unit = sorted(grounds.direct_units) or ([] if protected else sorted(grounds.parent_units))
-    if not own_unit:
-        return DENY
-    if action in (Action.LIST, Action.VIEW):
-        return Decision(True, Ground.OWN_UNIT, own_unit[0])
-    # Changes: enrolments, Barnkontakt and handovers belong to the leads of the child's unit.
-    if what in (What.ENROLMENTS, What.BARNKONTAKT, What.HANDOVER) and grounds.lead_units:
-        return Decision(True, Ground.OWN_UNIT, sorted(grounds.lead_units)[0])
+    if own_unit and what in UNIT_PARTS:
+        if action in (Action.LIST, Action.VIEW):
+            return Decision(True, Ground.OWN_UNIT, own_unit[0])
+        # Changes: enrolments, Barnkontakt and handovers belong to the leads of the child's unit.
+        if what in (What.ENROLMENTS, What.BARNKONTAKT, What.HANDOVER) and grounds.lead_units:
+            return Decision(True, Ground.OWN_UNIT, sorted(grounds.lead_units)[0])
+    for unit_id, purposes in sorted(grounds.team_consent.items()):
+        parts = frozenset().union(*(TEAM_PARTS_BY_PURPOSE.get(p, frozenset()) for p in purposes))
+        if what not in parts:
+            continue
+        if action in (Action.LIST, Action.VIEW) or what in TEAM_CHANGES:
+            return Decision(True, Ground.TEAM_CONSENT, unit_id)
+    legal_duty_action = action in (Action.LIST, Action.VIEW) or what is What.REPORT
+    if grounds.intake_units and what in LEGAL_DUTY_PARTS and legal_duty_action:
+        return Decision(True, Ground.LEGAL_DUTY, sorted(grounds.intake_units)[0])
     return DENY
 
 
@@ -193,6 +289,10 @@ def log_reviewer_decision(user: User) -> Decision:
 
 def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
     """The children ``user`` may see at all: the queryset face of :func:`decide`."""
+    from samsyn.concerns.models import ReportOfConcern
+    from samsyn.consent.models import Consent
+    from samsyn.teams.models import TeamMember
+
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
     memberships = _child_data_memberships(user)
@@ -216,8 +316,35 @@ def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
             _active_enrolments(today), child=OuterRef("pk"), unit_id__in=parent_units
         )
     )
+    team_under_consent = Exists(
+        TeamMember.objects.filter(
+            user_id=user.pk,
+            left_at__isnull=True,
+            team__status="active",
+            team__child=OuterRef("pk"),
+            unit_id__in=direct_units,
+        ).filter(
+            Exists(
+                Consent.objects.filter(
+                    _consents_in_force(today),
+                    child=OuterRef("team__child"),
+                    units=OuterRef("unit"),
+                )
+            )
+        )
+    )
+    intake_units = {m.unit_id for m in memberships if m.unit.unit_type == UnitType.INTAKE}
+    legal_duty = Exists(
+        ReportOfConcern.objects.filter(child=OuterRef("pk"), intake_unit_id__in=intake_units)
+    )
     not_protected = Q(protected_identity="none")
-    return Child.objects.filter(named | enrolled_direct | (enrolled_parent & not_protected))
+    return Child.objects.filter(
+        named
+        | enrolled_direct
+        | (enrolled_parent & not_protected)
+        | team_under_consent
+        | legal_duty
+    )
 
 
 def may_register_children(user: User | AnonymousUser) -> list[Membership]:

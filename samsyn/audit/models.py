@@ -19,6 +19,8 @@ class Ground(models.TextChoices):
     TEAM_CONSENT = "team_consent", _("Team member under consent")
     LEGAL_DUTY = "legal_duty", _("Legal duty")
     LOG_REVIEW = "log_review", _("Access log review")
+    REPORTING = "reporting", _("Registering a concern or a report of concern")
+    REPORTER = "reporter", _("The reporter's own concern or report")
     NONE = "none", _("No ground (refused)")
 
 

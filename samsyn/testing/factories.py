@@ -187,3 +187,71 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     kind = EnrolmentKind.SCHOOL
     grade = 4
     start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=200))
+
+
+# --- The TSI core: consent and the Barnteam -----------------------------------------------------
+
+
+def consent_for(
+    child: Child,
+    units: list[Unit],
+    *,
+    state: str = "in_force",
+    purposes: tuple[str, ...] = ("barnteam", "plan"),
+    documented_by: User | None = None,
+) -> list[Any]:
+    """Consents for ``child`` covering ``units``, one per purpose, in ``state``:
+    ``in_force``, ``expired``, ``withdrawn``, ``pending`` (a guardian has not answered) or
+    ``refused``."""
+    from samsyn.consent.models import Consent, GuardianConsent, GuardianDecision, HowGiven
+
+    today = timezone.localdate()
+    now = timezone.now()
+    if state == "expired":
+        valid_from, valid_to = today - dt.timedelta(days=400), today - dt.timedelta(days=35)
+    else:
+        valid_from, valid_to = today - dt.timedelta(days=30), today + dt.timedelta(days=300)
+    author = documented_by or UserFactory()
+    guardianships = list(child.guardianships.select_related("guardian"))
+    consents = []
+    for purpose in purposes:
+        consent = Consent.objects.create(
+            child=child,
+            purpose=purpose,
+            categories=[u.secrecy_domain for u in units],
+            valid_from=valid_from,
+            valid_to=valid_to,
+            how_given=HowGiven.WRITTEN,
+            child_age=10,
+            documented_by=author,
+            documented_by_unit=units[0],
+            complete_at=None if state in ("pending", "refused") else now,
+            withdrawn_at=now if state == "withdrawn" else None,
+            withdrawn_by=author if state == "withdrawn" else None,
+            withdrawal_note="Vårdnadshavare återkallade per telefon"
+            if state == "withdrawn"
+            else "",
+        )
+        consent.units.set(units)
+        for n, g in enumerate(guardianships):
+            decision = GuardianDecision.GIVEN
+            if state == "pending" and n == 0:
+                decision = GuardianDecision.PENDING
+            if state == "refused" and n == 0:
+                decision = GuardianDecision.REFUSED
+            GuardianConsent.objects.create(consent=consent, guardian=g.guardian, decision=decision)
+        consents.append(consent)
+    return consents
+
+
+def barnteam_for(
+    child: Child, convener: User, convener_unit: Unit, members: list[tuple[User, Unit]]
+) -> Any:
+    """A Barnteam written directly (no consent check), for policy tests."""
+    from samsyn.teams.models import Barnteam, TeamMember
+
+    team = Barnteam.objects.create(child=child, convened_by=convener)
+    TeamMember.objects.create(team=team, user=convener, unit=convener_unit, is_lead=True)
+    for user, unit in members:
+        TeamMember.objects.create(team=team, user=user, unit=unit)
+    return team

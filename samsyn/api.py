@@ -29,6 +29,10 @@ from samsyn.children.api import handovers_router
 from samsyn.children.api import router as children_router
 from samsyn.children.identity import InvalidIdentityNumber
 from samsyn.children.services import NotFoundForUser, ServiceError
+from samsyn.concerns.api import router as concerns_router
+from samsyn.consent.api import router as consent_router
+from samsyn.plans.api import router as plans_router
+from samsyn.teams.api import router as teams_router
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -262,3 +266,7 @@ api.add_router("/me", accounts_router, tags=["me"])
 api.add_router("/children", children_router, tags=["children"])
 api.add_router("/handovers", handovers_router, tags=["children"])
 api.add_router("", audit_router, tags=["audit"])
+api.add_router("", concerns_router, tags=["concerns"])
+api.add_router("", consent_router, tags=["consent"])
+api.add_router("", teams_router, tags=["teams"])
+api.add_router("", plans_router, tags=["plans"])

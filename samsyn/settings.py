@@ -183,4 +183,10 @@ SAMSYN = {
     "HANDOVER_ACK_DAYS": 10,
     # Page size for lists.
     "PAGE_SIZE": 25,
+    # Working days (Mon–Fri, not Swedish public holidays) the Barnkontakt has to answer a concern.
+    "CONCERN_RESPONSE_WORKING_DAYS": 5,
+    # Days before a Barnteam meeting that an unanswered invitation is reminded.
+    "INVITATION_REMINDER_DAYS": 3,
+    # Days before a plan's follow-up that the Stödsamordnare and Barnkontakt are reminded.
+    "FOLLOW_UP_REMINDER_DAYS": 7,
 }

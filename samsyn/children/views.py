@@ -39,6 +39,7 @@ from samsyn.children.view_helpers import (
     transfer_units,
 )
 from samsyn.core.decorators import child_data_required
+from samsyn.core.extensions import child_panels
 from samsyn.core.responses import not_found, request_user
 
 PAGE_PARAM = "sida"
@@ -168,6 +169,8 @@ def _detail_context(
         "transfer_form": transfer_form if may_transfer else None,
         "barnkontakt_form": barnkontakt_form if may_set_barnkontakt else None,
         "may_view_log": decide(user, child, What.ACCESS_LOG, Action.VIEW).allowed,
+        # Sections added by other apps (concerns, the Barnteam, the plan …).
+        "panels": child_panels(user, child),
     }
 
 

@@ -14,6 +14,7 @@ from samsyn.access.policy import (
     sees_no_children,
 )
 from samsyn.accounts.models import User
+from samsyn.core.extensions import MenuItem, menu_items
 
 
 class Navigation:
@@ -34,6 +35,14 @@ class Navigation:
     def roles(self) -> frozenset[str]:
         """The roles of the user's active memberships."""
         return frozenset(active_memberships(self.user).values_list("role", flat=True))
+
+    @cached_property
+    def extra(self) -> list[MenuItem]:
+        """Menu items that other apps register (samsyn.core.extensions)."""
+        if not self.user.is_authenticated:
+            return []
+        assert isinstance(self.user, User)
+        return menu_items(self.user)
 
     @cached_property
     def may_register(self) -> bool:

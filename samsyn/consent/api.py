@@ -1,0 +1,5 @@
+"""API routes of the consent app, mounted under /api/v1/ by samsyn/api.py."""
+
+from ninja import Router
+
+router = Router()

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from samsyn.accounts.services import api_token_create
-
 from samsyn.api import api
 
 # The document is taken from the API object (loading it over WSGI would need the database

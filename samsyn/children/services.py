@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from samsyn.access.policy import Action, What, active_memberships, may_register_children
 from samsyn.access.services import access_child
 from samsyn.accounts.models import User
-from samsyn.children.barnkontakt import derive_barnkontakt
+from samsyn.children.barnkontakt import derive_barnkontakt, derive_barnkontakt_all
 from samsyn.children.identity import IdKind as ParsedKind
 from samsyn.children.identity import parse_identity_number
 from samsyn.children.models import (
@@ -239,6 +239,33 @@ def barnkontakt_refresh(
     if previous is not None and previous.user_id != assignment.user_id:
         Handover.objects.create(child=child, from_assignment=previous, to_assignment=assignment)
     return assignment
+
+
+def barnkontakt_refresh_all(*, day: dt.date | None = None) -> int:
+    """:func:`barnkontakt_refresh` for every child whose assignment the enrolments change.
+
+    Derives all children in two queries and calls the per-child refresh only where something
+    changes (a new stage or unit, another derived person, or no Barnkontakt yet). Returns the
+    number of children refreshed.
+    """
+    today = day or timezone.localdate()
+    derived = derive_barnkontakt_all(today)
+    current = {
+        child_id: (stage, unit_id, user_id, source)
+        for child_id, stage, unit_id, user_id, source in BarnkontaktAssignment.objects.filter(
+            ended_at__isnull=True
+        ).values_list("child_id", "life_stage", "unit_id", "user_id", "source")
+    }
+    stale = []
+    for child_id, (stage, unit_id, user_id) in derived.items():
+        now = current.get(child_id)
+        moved = now is None or now[0] != stage or now[1] != unit_id
+        other_person = now is not None and now[3] == AssignmentSource.DERIVED and now[2] != user_id
+        if moved or other_person:
+            stale.append(child_id)
+    for child in Child.objects.filter(pk__in=stale).order_by("pk"):
+        barnkontakt_refresh(child=child, day=today)
+    return len(stale)
 
 
 @transaction.atomic

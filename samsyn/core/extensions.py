@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+
 from samsyn.accounts.models import User
 from samsyn.children.models import Child
 
@@ -30,7 +32,7 @@ class Panel:
 @dataclass(frozen=True)
 class MenuItem:
     url_name: str
-    label: str  # a lazy translation
+    label: str | Promise  # usually a lazy translation
     visible: Callable[[User], bool]
     order: int = 100
 

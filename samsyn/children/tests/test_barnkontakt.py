@@ -290,3 +290,41 @@ def test_override__membership_ended__refused(world):
         barnkontakt_override(
             child=world.children["pupil"], user=deputy, reason="Byte", actor=world.users["rektor"]
         )
+
+
+def test_derive_all__same_answer_as_one_by_one(world):
+    from samsyn.children.barnkontakt import derive_barnkontakt, derive_barnkontakt_all
+
+    enrolment_start(
+        child=world.children["infant"], unit=world.units["preschool"], start_date=_today()
+    )
+    staff(Role.MIDWIFE, world.units["bvc"], username="barnmorska")
+    all_at_once = derive_barnkontakt_all(_today())
+    for child in Child.objects.all():
+        one = derive_barnkontakt(child, _today())
+        expected = (one.life_stage, one.unit.pk, one.user.pk) if one else None
+        assert all_at_once.get(child.pk) == expected, child
+
+
+def test_refresh_all__future_start__handover_on_the_day_and_nothing_else(world, capsys):
+    child = world.children["preschooler"]
+    start = _today() + dt.timedelta(days=10)
+    enrolment_start(child=child, unit=world.units["school"], start_date=start, grade=0)
+    before = BarnkontaktAssignment.objects.count()
+    call_command("barnkontakt_refresh")
+    assert BarnkontaktAssignment.objects.count() == before
+    call_command("barnkontakt_refresh", "--date", start.isoformat())
+    assert child_current_barnkontakt(child=child).user == world.users["rektor"]
+    assert BarnkontaktAssignment.objects.count() == before + 1
+    assert Handover.objects.filter(child=child, status=HandoverStatus.OPEN).count() == 1
+
+
+def test_refresh_all__override_kept(world):
+    from samsyn.children.services import barnkontakt_refresh_all
+
+    deputy = staff(Role.PRINCIPAL, world.units["school"], username="bitr")
+    barnkontakt_override(
+        child=world.children["pupil"], user=deputy, reason="Delegerat", actor=world.users["rektor"]
+    )
+    assert barnkontakt_refresh_all() == 0
+    assert child_current_barnkontakt(child=world.children["pupil"]).user == deputy

@@ -1,4 +1,4 @@
-"""``samsyn barnkontakt refresh``: re-derive every child's Barnkontakt (run daily).
+"""``samsyn barnkontakt refresh [--date YYYY-MM-DD]``: re-derive every Barnkontakt (run daily).
 
 Enrolments carry dates: a child who starts school on 18 August changes Barnkontakt that day.
 This command brings every assignment up to date and makes the handover items.
@@ -6,38 +6,34 @@ This command brings every assignment up to date and makes the handover items.
 
 from __future__ import annotations
 
-from typing import IO, Any, cast
+import datetime as dt
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from samsyn.children.models import BarnkontaktAssignment, Child
-from samsyn.children.services import barnkontakt_refresh
+from samsyn.children.models import Child
+from samsyn.children.services import barnkontakt_refresh_all
 
 
 class Command(BaseCommand):
-    help = "Re-derive every child's Barnkontakt from the enrolments in force today."
+    help = "Re-derive every child's Barnkontakt from the enrolments in force on a day (today)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=cast(IO[str], self.stdout), highlight=False)
-        ids = list(Child.objects.order_by("pk").values_list("pk", flat=True))
-        before = BarnkontaktAssignment.objects.count()
-        with Progress(
-            TextColumn(_("Updating Barnkontakt")),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
-        ) as progress:
-            task = progress.add_task("refresh", total=len(ids))
-            for child in Child.objects.filter(pk__in=ids).iterator(chunk_size=500):
-                barnkontakt_refresh(child=child)
-                progress.advance(task)
-        changed = BarnkontaktAssignment.objects.count() - before
+        day = timezone.localdate()
+        if options.get("date"):
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError(
+                    _("%(d)s is not a date (YYYY-MM-DD).") % {"d": options["date"]}
+                ) from exc
+        changed = barnkontakt_refresh_all(day=day)
         self.stdout.write(
             _("%(children)s children checked, %(changed)s Barnkontakt changed.")
-            % {"children": len(ids), "changed": changed}
+            % {"children": Child.objects.count(), "changed": changed}
         )

@@ -3,7 +3,7 @@
 :func:`demo_data_load` plans the municipality with :func:`samsyn.demo.generator.demo_plan`
 (deterministic in the seed, the number of children and today's date), writes it in one
 transaction with bulk inserts, and then lets the children's own services do the rest: every
-child's Barnkontakt comes from :func:`samsyn.children.services.barnkontakt_refresh`, this
+child's Barnkontakt comes from :func:`samsyn.children.services.barnkontakt_refresh_all`, this
 August's move from preschool to school from :func:`~samsyn.children.services.enrolment_start`
 (which makes the handovers), and the deputies' assignments from
 :func:`~samsyn.children.services.barnkontakt_override`.
@@ -40,7 +40,7 @@ from samsyn.children.models import (
 )
 from samsyn.children.services import (
     barnkontakt_override,
-    barnkontakt_refresh,
+    barnkontakt_refresh_all,
     enrolment_start,
     handover_acknowledge,
 )
@@ -347,12 +347,9 @@ def _write_barnkontakt(
     report: Progress,
 ) -> None:
     """Every child's Barnkontakt, as the daily refresh makes it; then the moves and overrides."""
-    step = _("Barnkontakt")
-    total = len(children)
-    for n, child in enumerate(children, start=1):
-        barnkontakt_refresh(child=child, day=plan.today)
-        if n % 50 == 0 or n == total:
-            report(step, n, total)
+    report(_("Barnkontakt"), 0, len(children))
+    barnkontakt_refresh_all(day=plan.today)
+    report(_("Barnkontakt"), len(children), len(children))
     report(_("Handovers and overrides"), 0, 0)
     for child, planned in zip(children, plan.children, strict=True):
         move = planned.transition

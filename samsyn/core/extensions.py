@@ -1,9 +1,11 @@
 """Extension points that let domain apps add to shared pages without editing them.
 
 - **Child page panels**: an app registers a function ``(user, child) -> Panel | None``; the
-  child overview renders every panel returned, in ``order``. The function decides and logs its
-  own parts through :mod:`samsyn.access.services` (returning ``None`` when the user may not
-  see that part) — the overview itself has already been allowed.
+  child overview renders every panel returned, in ``order``. The function first asks
+  :func:`samsyn.access.policy.decide` (not logged) and returns ``None`` when the user may not see
+  that part — so that a teacher opening a pupil does not fill the log review with refusals of
+  parts nobody asked for — and otherwise logs the part it shows with
+  :func:`samsyn.access.services.access_child`. The overview itself has already been allowed.
 - **Menu items**: an app registers a :class:`MenuItem` whose ``visible(user)`` says whether the
   signed-in user gets the link.
 

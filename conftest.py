@@ -1,12 +1,17 @@
-"""Repository-wide pytest set-up. Fixtures shared by the apps live in ``samsyn/conftest.py``.
+"""Repository-wide pytest set-up. Fixtures shared by the apps live in ``samsyn/conftest.py``
+and, for the browser journeys, in ``samsyn/testing/browser.py``.
 
-This file only makes each run say which database it uses, so the SQLite and PostgreSQL runs of
-``make test`` can be told apart from their headers.
+Each run also says which database it uses, so the SQLite and PostgreSQL runs of ``make test``
+can be told apart from their headers.
 """
 
 from __future__ import annotations
 
 import pytest
+
+# The browser journeys' fixtures (one Playwright session for the whole run, Debian's Chromium,
+# axe-core, the live server) are shared by every app's journeys.
+pytest_plugins = ["samsyn.testing.browser"]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samsyn.children.models import Child
 from samsyn.organisations.models import Unit
@@ -24,14 +25,14 @@ from samsyn.organisations.models import Unit
 class Indicator(models.TextChoices):
     """The wellbeing wheel (SHANARRI): välbefinnandehjulet."""
 
-    SAFE = "safe", _("Safe")
-    HEALTHY = "healthy", _("Healthy")
-    ACHIEVING = "achieving", _("Achieving")
-    NURTURED = "nurtured", _("Nurtured")
-    ACTIVE = "active", _("Active")
-    RESPECTED = "respected", _("Respected")
-    RESPONSIBLE = "responsible", _("Responsible")
-    INCLUDED = "included", _("Included")
+    SAFE = "safe", pgettext_lazy("wellbeing indicator", "Safe")
+    HEALTHY = "healthy", pgettext_lazy("wellbeing indicator", "Healthy")
+    ACHIEVING = "achieving", pgettext_lazy("wellbeing indicator", "Achieving")
+    NURTURED = "nurtured", pgettext_lazy("wellbeing indicator", "Nurtured")
+    ACTIVE = "active", pgettext_lazy("wellbeing indicator", "Active")
+    RESPECTED = "respected", pgettext_lazy("wellbeing indicator", "Respected")
+    RESPONSIBLE = "responsible", pgettext_lazy("wellbeing indicator", "Responsible")
+    INCLUDED = "included", pgettext_lazy("wellbeing indicator", "Included")
 
 
 class Urgency(models.TextChoices):

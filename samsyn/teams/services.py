@@ -7,6 +7,7 @@ domains, and the team is the circle it crosses to.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -16,11 +17,19 @@ from django.utils.translation import gettext as _
 from samsyn.access.policy import Action, What, active_memberships
 from samsyn.access.services import access_child
 from samsyn.accounts.models import User
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Guardianship
 from samsyn.children.services import NotFoundForUser, ServiceError
 from samsyn.consent.models import Consent, Purpose
 from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Role, Unit
-from samsyn.teams.models import Barnteam, TeamMember, TeamStatus
+from samsyn.teams.models import (
+    Barnteam,
+    FamilyParticipant,
+    Invitation,
+    InvitationStatus,
+    Meeting,
+    TeamMember,
+    TeamStatus,
+)
 
 
 def _covered_units(child: Child, purpose: str) -> set[int]:
@@ -58,9 +67,19 @@ def _check_member(child: Child, user: User, unit: Unit, covered: set[int]) -> No
 
 
 def barnteam_convene(
-    *, actor: User, child: Child, members: Iterable[tuple[User, Unit]], lead: User | None = None
+    *,
+    actor: User,
+    child: Child,
+    members: Iterable[tuple[User, Unit]],
+    lead: User | None = None,
+    with_guardians: bool = True,
+    with_child: bool = False,
 ) -> Barnteam:
-    """Convene the child's Barnteam with professional ``members`` (user, unit)."""
+    """Convene the child's Barnteam with professional ``members`` (user, unit).
+
+    The guardians with custody take part (``with_guardians``), and the child when
+    ``with_child``: they are invited to the meetings but do not sign in.
+    """
     decision = access_child(user=actor, child=child, what=What.TEAM, action=Action.CREATE)
     if not decision.allowed or decision.ground != "named_contact":
         raise NotFoundForUser()
@@ -84,6 +103,15 @@ def barnteam_convene(
             TeamMember.objects.create(
                 team=team, user=user, unit=unit, is_lead=lead is not None and lead.pk == user.pk
             )
+        if with_guardians:
+            FamilyParticipant.objects.bulk_create(
+                FamilyParticipant(team=team, guardian_id=g)
+                for g in Guardianship.objects.filter(child=child).values_list(
+                    "guardian_id", flat=True
+                )
+            )
+        if with_child:
+            FamilyParticipant.objects.create(team=team, is_child=True)
     return team
 
 
@@ -94,7 +122,14 @@ def team_member_add(*, actor: User, team: Barnteam, user: User, unit: Unit) -> T
     if TeamMember.objects.filter(team=team, user=user, left_at__isnull=True).exists():
         raise ServiceError(_("%(name)s is already in the team.") % {"name": user}, field="user")
     _check_member(team.child, user, unit, _covered_units(team.child, Purpose.BARNTEAM))
-    return TeamMember.objects.create(team=team, user=user, unit=unit)
+    with transaction.atomic():
+        member = TeamMember.objects.create(team=team, user=user, unit=unit)
+        # The new member is invited to the meetings still to come.
+        Invitation.objects.bulk_create(
+            Invitation(meeting=meeting, member=member)
+            for meeting in Meeting.objects.filter(team=team, starts_at__gt=timezone.now())
+        )
+    return member
 
 
 def team_member_leave(*, actor: User, member: TeamMember) -> TeamMember:
@@ -132,3 +167,115 @@ def barnteam_close(*, actor: User, team: Barnteam) -> Barnteam:
     team.closed_at = timezone.now()
     team.save(update_fields=["status", "closed_at"])
     return team
+
+
+def _may_change(actor: User, team: Barnteam) -> None:
+    decision = access_child(user=actor, child=team.child, what=What.TEAM, action=Action.CHANGE)
+    if not decision.allowed or team.status != TeamStatus.ACTIVE:
+        raise NotFoundForUser()
+
+
+def meeting_schedule(
+    *,
+    actor: User,
+    team: Barnteam,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str,
+    agenda: str = "",
+) -> Meeting:
+    """Call a meeting: an invitation (kallelse) to every member and family participant."""
+    _may_change(actor, team)
+    if ends_at <= starts_at:
+        raise ServiceError(_("The meeting must end after it starts."), field="ends_at")
+    if starts_at < timezone.now():
+        raise ServiceError(_("The meeting cannot start in the past."), field="starts_at")
+    if not location.strip():
+        raise ServiceError(_("Say where the meeting is held."), field="location")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            team=team,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=location.strip(),
+            agenda=agenda.strip(),
+            created_by=actor,
+        )
+        members = TeamMember.objects.filter(team=team, left_at__isnull=True)
+        Invitation.objects.bulk_create(
+            [
+                *(
+                    Invitation(
+                        meeting=meeting,
+                        member=m,
+                        status=InvitationStatus.ACCEPTED
+                        if m.user_id == actor.pk
+                        else InvitationStatus.INVITED,
+                        responded_at=timezone.now() if m.user_id == actor.pk else None,
+                    )
+                    for m in members
+                ),
+                *(Invitation(meeting=meeting, participant=p) for p in team.family.all()),
+            ]
+        )
+    return meeting
+
+
+def invitation_respond(*, actor: User, invitation: Invitation, status: str) -> Invitation:
+    """Accept or decline: a member answers their own invitation; a member records the answer of
+    a family participant (who does not sign in)."""
+    meeting = invitation.meeting
+    team = meeting.team
+    own = invitation.member is not None and invitation.member.user_id == actor.pk
+    what_action = Action.VIEW if own else Action.CHANGE
+    decision = access_child(user=actor, child=team.child, what=What.TEAM, action=what_action)
+    if not decision.allowed or team.status != TeamStatus.ACTIVE:
+        raise NotFoundForUser()
+    if invitation.member is not None and not own:
+        raise NotFoundForUser()
+    if status not in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED):
+        raise ServiceError(_("Choose accept or decline."), field="status")
+    if meeting.ends_at < timezone.now():
+        raise ServiceError(_("The meeting is over."), field="status")
+    invitation.status = status
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+def meeting_minutes_record(
+    *, actor: User, meeting: Meeting, minutes: str, decisions: str = ""
+) -> Meeting:
+    """A member writes the minutes and the decisions of a meeting."""
+    _may_change(actor, meeting.team)
+    if not minutes.strip():
+        raise ServiceError(_("Write the minutes."), field="minutes")
+    meeting.minutes = minutes.strip()
+    meeting.decisions = decisions.strip()
+    meeting.minutes_by = actor
+    meeting.minutes_at = timezone.now()
+    meeting.save(update_fields=["minutes", "decisions", "minutes_by", "minutes_at"])
+    return meeting
+
+
+def invitations_remind(*, days: int, now: dt.datetime | None = None) -> list[Invitation]:
+    """Mark as reminded the unanswered invitations of professional members to meetings that
+    start within ``days`` days and have not been reminded; return them."""
+    moment = now or timezone.now()
+    due = list(
+        Invitation.objects.filter(
+            status=InvitationStatus.INVITED,
+            reminded_at__isnull=True,
+            member__isnull=False,
+            member__left_at__isnull=True,
+            meeting__team__status=TeamStatus.ACTIVE,
+            meeting__starts_at__gt=moment,
+            meeting__starts_at__lte=moment + dt.timedelta(days=days),
+        )
+        .select_related("member__user", "meeting")
+        .order_by("meeting__starts_at", "id")
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in due]).update(reminded_at=moment)
+    for invitation in due:
+        invitation.reminded_at = moment
+    return due

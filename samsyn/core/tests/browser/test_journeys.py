@@ -25,7 +25,7 @@ from samsyn.children.models import (
     HandoverStatus,
 )
 from samsyn.children.services import barnkontakt_refresh, enrolment_start
-from samsyn.core.tests.browser.conftest import Checks, log_in, log_out
+from samsyn.testing.browser import Checks, log_in, log_out
 from samsyn.testing.factories import (
     ChildFactory,
     EnrolmentFactory,

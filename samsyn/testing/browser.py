@@ -1,4 +1,5 @@
-"""Fixtures for the browser journeys: Debian's Chromium driven by Playwright, a live server on a
+"""A pytest plugin (loaded by the root conftest.py) with the fixtures for every app's browser
+journeys: Debian's Chromium driven by Playwright, a live server on a
 transactional database, the test municipality, and axe-core.
 
 Never ``playwright install``: the tests drive ``/usr/bin/chromium`` (``scripts/ensure-chromium.sh``

@@ -6,9 +6,13 @@ and body values, as the test world's principal with a personal token.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -19,6 +23,20 @@ from samsyn.api import api
 # before pytest-django allows it); the calls go to the WSGI application in-process.
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> Iterator[None]:
+    """Keep the test's transaction open across in-process requests.
+
+    A WSGI request ends with ``close_old_connections``, which on PostgreSQL closes the connection
+    holding the test's transaction. Django's own test client disconnects it the same way.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ from samsyn.children.services import (
 from samsyn.demo import organisation as org
 from samsyn.demo.generator import DemoPlan, demo_plan
 from samsyn.demo.models import DemoDataset
+from samsyn.demo.tsi import write_tsi
 from samsyn.organisations.models import (
     UNIT_TYPE_DOMAIN,
     Agency,
@@ -167,6 +168,8 @@ def _write(plan: DemoPlan, report: Progress) -> None:
     report(_("Children and guardians"), 0, len(plan.children))
     children = _write_children(plan, units, users)
     _write_barnkontakt(plan, children, units, users, report)
+    report(_("Concerns, consents, Barnteams and plans"), 0, 0)
+    write_tsi(users=users, today=plan.today)
     report(_("Access log"), 0, 0)
     _write_access_history(users)
 

@@ -427,3 +427,51 @@ def test_demo_data__access_log__history_with_refusals_and_intact_chain(demo: str
         "fritid",
     }
     assert audit_verify().ok
+
+
+def test_demo_data__tsi__each_demo_account_has_work_in_the_chain(demo: str) -> None:
+    """The stories: an overdue concern for the principal, the teacher's answered concern, a SIP
+    that was followed up, an overdue GIP follow-up, a report with feedback, a consultation with
+    advice and a withdrawn consent — written through the services, so the log stays intact."""
+    from samsyn.audit.verify import audit_verify
+    from samsyn.concerns.models import ConcernStatus, ReportStatus
+    from samsyn.concerns.selectors import (
+        concerns_overdue_for_lead,
+        concerns_reported_by,
+        concerns_to_answer,
+    )
+    from samsyn.consent.models import Consent
+    from samsyn.plans.models import FollowUpStatus, GuardianAgreement, Plan, PlanKind
+    from samsyn.teams.models import Barnteam, TeamMember
+
+    users = {u.username: u for u in User.objects.filter(username__in=org.DEMO_USERNAMES)}
+    today = timezone.localdate()
+    to_answer = list(concerns_to_answer(user=users["rektor"]))
+    assert any(c.respond_by < today for c in to_answer), "one concern overdue"
+    assert any(c.created_at.date() == today for c in to_answer), "one concern from today"
+    assert concerns_overdue_for_lead(user=users["rektor"]) is not None
+    mine = list(concerns_reported_by(user=users["larare"]))
+    assert {c.status for c in mine} == {ConcernStatus.RECEIVED, ConcernStatus.TRIAGED}
+
+    sip = Plan.objects.get(kind=PlanKind.SIP)
+    assert sip.follow_ups.filter(status=FollowUpStatus.DONE).exists()
+    assert sip.follow_ups.filter(status=FollowUpStatus.SCHEDULED, due_date__gt=today).exists()
+    assert GuardianAgreement.objects.filter(version__plan=sip).count() == 2
+    team = Barnteam.objects.get(child=sip.child)
+    assert set(TeamMember.objects.filter(team=team).values_list("user__username", flat=True)) == {
+        "rektor",
+        "skolskoterska",
+        "socialsekreterare",
+        "bup",
+    }
+    assert team.meetings.filter(minutes__gt="").exists()
+    gip = Plan.objects.get(kind=PlanKind.GIP)
+    assert gip.follow_ups.get(status=FollowUpStatus.SCHEDULED).due_date < today
+
+    from samsyn.concerns.models import Consultation, ReportOfConcern
+
+    report = ReportOfConcern.objects.get()
+    assert report.status == ReportStatus.DECIDED and report.feedback
+    assert Consultation.objects.get().advice
+    assert Consent.objects.filter(withdrawn_at__isnull=False).count() == 1
+    assert audit_verify().ok

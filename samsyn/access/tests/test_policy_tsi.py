@@ -190,3 +190,25 @@ def test_tsi__member_who_left__loses_access(world):
     pupil = _team_with_consent(world, "in_force")
     TeamMember.objects.filter(user=world.users["bup"]).update(left_at=timezone.now())
     assert not decide(world.users["bup"], pupil, What.PLAN, Action.VIEW).allowed
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_tsi_matrix__every_access_through_the_door__lands_in_the_log(world, state):
+    """Each user of each secrecy domain × every TSI part × every action, through
+    ``access_child``: one log row each, allowed exactly as the policy decides."""
+    pupil = _team_with_consent(world, state)
+    for name in ["rektor", *TEAM, *OUTSIDERS]:
+        user = world.users[name]
+        for what in [*TSI_PARTS, What.CONCERN, What.REPORT]:
+            for action in Action:
+                before = AccessLogEntry.objects.count()
+                decision = access_child(user=user, child=pupil, what=what, action=action)
+                row = AccessLogEntry.objects.order_by("-pk").first()
+                assert AccessLogEntry.objects.count() == before + 1, (state, name, what, action)
+                assert row is not None
+                assert (row.username, row.what, row.action, row.allowed) == (
+                    name,
+                    str(what),
+                    str(action),
+                    decision.allowed,
+                ), (state, name, what, action)

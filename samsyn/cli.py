@@ -21,6 +21,8 @@ _TWO_WORD_COMMANDS = {
     ("barnkontakt", "refresh"): "barnkontakt_refresh",
     ("token", "create"): "token_create",
     ("children", "import"): "children_import",
+    ("attendance", "import"): "attendance_import",
+    ("attendance", "signals"): "attendance_signals",
 }
 _ALIASES = {"demo-data": "demo_data"}
 

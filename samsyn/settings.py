@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samsyn.teams",
     "samsyn.concerns",
     "samsyn.plans",
+    "samsyn.attendance",
+    "samsyn.statistics",
     "samsyn.demo",
 ]
 

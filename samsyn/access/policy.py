@@ -30,7 +30,13 @@ from django.utils import timezone
 from samsyn.accounts.models import User
 from samsyn.audit.models import Ground
 from samsyn.children.models import BarnkontaktAssignment, Child, Enrolment
-from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Membership, Role, UnitType
+from samsyn.organisations.models import (
+    NO_CHILD_DATA_ROLES,
+    Membership,
+    Role,
+    SecrecyDomain,
+    UnitType,
+)
 
 
 class What(StrEnum):
@@ -50,6 +56,9 @@ class What(StrEnum):
     TEAM = "team"  # the Barnteam, its meetings, invitations and minutes
     PLAN = "plan"  # the child's plan (SIP/GIP) and its versions
     FOLLOW_UP = "follow_up"  # follow-ups of the plan
+    # School attendance, its signals, the guardian-notification duties and the absence
+    # investigations: school-domain information.
+    ATTENDANCE = "attendance"
 
 
 # The parts of a child's information that the child's own units see (the foundation's parts).
@@ -65,6 +74,8 @@ TEAM_PARTS_BY_PURPOSE: dict[str, frozenset[What]] = {
         {What.IDENTITY, What.GUARDIANS, What.BARNKONTAKT, What.CONSENT, What.PLAN, What.FOLLOW_UP}
     ),
 }
+# Secrecy domains whose units see a pupil's attendance through their own unit.
+ATTENDANCE_DOMAINS = frozenset({SecrecyDomain.SCHOOL, SecrecyDomain.SCHOOL_HEALTH})
 # What a team member may change under consent (minutes, the plan, follow-ups).
 TEAM_CHANGES = frozenset({What.TEAM, What.PLAN, What.FOLLOW_UP})
 # What social services' intake sees of a child it has a report of concern about (legal duty).
@@ -108,8 +119,12 @@ class _Grounds:
     parent_units: set[int] = field(default_factory=set)
     lead_units: set[int] = field(default_factory=set)
     barnkontakt_unit_id: int | None = None
+    # own units (direct or parent) in the school's secrecy domains: they see attendance
+    school_units: set[int] = field(default_factory=set)
     # unit of team membership -> purposes of the consents in force that cover that unit
     team_consent: dict[int, set[str]] = field(default_factory=dict)
+    # unit of team membership -> categories (secrecy domains) those consents let it share
+    team_categories: dict[int, set[str]] = field(default_factory=dict)
     intake_units: set[int] = field(default_factory=set)
 
 
@@ -166,6 +181,10 @@ def _grounds_for(user: User, children: list[Child]) -> dict[int, _Grounds]:
                     g.lead_units.add(m.unit_id)
             elif m.unit.parent_id is not None and m.unit.parent_id in units:
                 g.parent_units.add(m.unit_id)
+            else:
+                continue
+            if m.unit.secrecy_domain in ATTENDANCE_DOMAINS:
+                g.school_units.add(m.unit_id)
     _team_consent_grounds(user, ids, {m.unit_id for m in memberships}, grounds)
     _legal_duty_grounds(memberships, ids, grounds)
     return grounds
@@ -201,16 +220,21 @@ def _team_consent_grounds(
     if not teams:
         return
     covered: dict[tuple[int, int], set[str]] = {}
-    for child_id, purpose, unit_id in Consent.objects.filter(
+    categories: dict[tuple[int, int], set[str]] = {}
+    for child_id, purpose, unit_id, shared in Consent.objects.filter(
         _consents_in_force(_today()),
         child_id__in={c for c, _u in teams},
         units__in={u for _c, u in teams},
-    ).values_list("child_id", "purpose", "units"):
+    ).values_list("child_id", "purpose", "units", "categories"):
         covered.setdefault((child_id, unit_id), set()).add(purpose)
+        categories.setdefault((child_id, unit_id), set()).update(shared or [])
     for child_id, unit_id in teams:
         purposes = covered.get((child_id, unit_id))
         if purposes:
             grounds[child_id].team_consent.setdefault(unit_id, set()).update(purposes)
+            grounds[child_id].team_categories.setdefault(unit_id, set()).update(
+                categories.get((child_id, unit_id), set())
+            )
 
 
 def _legal_duty_grounds(
@@ -268,6 +292,8 @@ def _decide_on(grounds: _Grounds, child: Child, what: What, action: Action) -> D
         # Changes: enrolments, Barnkontakt and handovers belong to the leads of the child's unit.
         if what in (What.ENROLMENTS, What.BARNKONTAKT, What.HANDOVER) and grounds.lead_units:
             return Decision(True, Ground.OWN_UNIT, sorted(grounds.lead_units)[0])
+    if what is What.ATTENDANCE:
+        return _decide_attendance(grounds, protected, action)
     for unit_id, purposes in sorted(grounds.team_consent.items()):
         parts = frozenset().union(*(TEAM_PARTS_BY_PURPOSE.get(p, frozenset()) for p in purposes))
         if what not in parts:
@@ -277,6 +303,23 @@ def _decide_on(grounds: _Grounds, child: Child, what: What, action: Action) -> D
     legal_duty_action = action in (Action.LIST, Action.VIEW) or what is What.REPORT
     if grounds.intake_units and what in LEGAL_DUTY_PARTS and legal_duty_action:
         return Decision(True, Ground.LEGAL_DUTY, sorted(grounds.intake_units)[0])
+    return DENY
+
+
+def _decide_attendance(grounds: _Grounds, protected: bool, action: Action) -> Decision:
+    """Attendance is school-domain information. The school and its student health team see and
+    act on it (record a guardian notification, investigate); another secrecy domain sees it only
+    as a team member under a consent in force whose categories include the school's information.
+    """
+    direct_school = grounds.school_units & grounds.direct_units
+    school = sorted(direct_school if protected else grounds.school_units)
+    if school:
+        return Decision(True, Ground.OWN_UNIT, school[0])
+    if action not in (Action.LIST, Action.VIEW):
+        return DENY
+    for unit_id, shared in sorted(grounds.team_categories.items()):
+        if SecrecyDomain.SCHOOL in shared:
+            return Decision(True, Ground.TEAM_CONSENT, unit_id)
     return DENY
 
 

@@ -14,6 +14,7 @@ MAKEFLAGS += --no-print-directory
 PORT ?= 8000
 DEMO_SEED ?= 1
 DEMO_CHILDREN ?= 2500
+BENCH_PUPILS ?= 50000
 # Extra arguments for both pytest runs, e.g. make test-sqlite PYTEST_ARGS="-k consent -x"
 PYTEST_ARGS ?=
 
@@ -30,7 +31,7 @@ CHECK_ENV := SAMSYN_TESTING=1
 TEST_ENV := SAMSYN_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: help install install-dev demo serve demo-reset test test-sqlite test-postgres \
-	lint format check-migrations messages chromium bench clean
+	lint format check-migrations messages chromium bench bench-attendance clean
 
 help: ## Show this help
 	@echo "Samsyn: make <target>"
@@ -107,11 +108,14 @@ test-postgres: $(STAMP_DEV) messages ## The pytest suite on PostgreSQL (throwawa
 	@echo "============================== [2/2] pytest on PostgreSQL =============================="
 	$(TEST_ENV) $(PY) scripts/pg_throwaway.py -- $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP_DEV) ## Run every bench/*.py
-	@shopt -s nullglob; scripts=(bench/*.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "make bench: no benchmarks yet (bench/*.py)"; exit 0; fi; \
-	mkdir -p bench/out; \
-	for script in "$${scripts[@]}"; do echo "==> $$script"; $(PY) "$$script"; done
+bench: $(STAMP_DEV) messages ## Run every bench/bench_*.py (PostgreSQL: a throwaway cluster)
+	@shopt -s nullglob; scripts=(bench/bench_*.py); \
+	for script in "$${scripts[@]}"; do echo "==> $$script"; \
+	  $(CHECK_ENV) $(PY) scripts/pg_throwaway.py -- $(PY) "$$script"; done
+
+bench-attendance: $(STAMP_DEV) messages ## Attendance at scale (BENCH_PUPILS=50000)
+	$(CHECK_ENV) BENCH_PUPILS=$(BENCH_PUPILS) $(PY) scripts/pg_throwaway.py -- \
+	  $(PY) bench/bench_attendance.py
 
 clean: ## Remove caches and build output (keeps .venv and var/)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache build dist

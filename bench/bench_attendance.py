@@ -1,0 +1,362 @@
+"""Attendance at municipal scale: a school year of lessons for 50,000 pupils (~57 million lines).
+
+    make bench-attendance                     # 50,000 pupils (PostgreSQL: a throwaway cluster)
+    make bench-attendance BENCH_PUPILS=5000   # smaller, for a quick look
+
+Prints, in one run on the same file:
+
+(a) Samsyn end to end into PostgreSQL: the import (parse, validate, aggregate to pupil-days,
+    write) and all signals as of the last day;
+(b) the same into SQLite;
+(c) a reference: DuckDB aggregating the CSV straight from the file to per-pupil-per-day sums;
+(d) the ORM row by row (look up the pupil, get or create the day, add the lesson) on the lessons
+    of 1 % of the pupils, extrapolated to the whole file;
+(e) an incremental import of one new day for all pupils, with the signals updated (PostgreSQL);
+
+and the peak memory (resident set) of each process. The data is generated once per size into
+``var/bench/`` by :mod:`attendance_data` (deterministic). Each Samsyn stage runs in its own
+process against a fresh database, with the pupils, schools and enrolments created beforehand
+(not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import attendance_data as data  # noqa: E402
+
+SCHOOLS = 40
+SAMPLE_SHARE = 0.01
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- The stages, each in its own process --------------------------------------------------
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samsyn.settings")
+    os.environ.setdefault("SAMSYN_TESTING", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _create_pupils(pupils: int) -> None:
+    """The municipality, its schools and ``pupils`` pupils enrolled there (not timed)."""
+    from samsyn.children.models import Child, Enrolment, EnrolmentKind
+    from samsyn.organisations.models import (
+        Agency,
+        Municipality,
+        Principal,
+        PrincipalKind,
+        SecrecyDomain,
+        Unit,
+        UnitType,
+    )
+
+    municipality = Municipality.objects.create(code="9999", name="Benchby kommun")
+    principal = Principal.objects.create(name="Benchby kommun", kind=PrincipalKind.MUNICIPALITY)
+    agency = Agency.objects.create(principal=principal, name="Utbildningsförvaltningen")
+    schools = [
+        Unit.objects.create(
+            agency=agency,
+            name=f"Skola {n + 1}",
+            unit_type=UnitType.SCHOOL,
+            secrecy_domain=SecrecyDomain.SCHOOL,
+            municipality=municipality,
+            school_unit_code=f"{90000000 + n}",
+        )
+        for n in range(SCHOOLS)
+    ]
+    batch = 5000
+    for start in range(0, pupils, batch):
+        children = Child.objects.bulk_create(
+            [
+                Child(
+                    personnummer=data.personnummer(p).replace("-", ""),
+                    first_name="Elev",
+                    last_name=str(p),
+                    birth_date=data.birth_date(p),
+                    municipality=municipality,
+                )
+                for p in range(start, min(pupils, start + batch))
+            ]
+        )
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    child=child,
+                    unit=schools[(start + i) % SCHOOLS],
+                    kind=EnrolmentKind.SCHOOL,
+                    grade=data.grade_of(start + i),
+                    start_date=dt.date(2025, 8, 1),
+                )
+                for i, child in enumerate(children)
+            ]
+        )
+
+
+def _timed(label: str, function: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = function()
+    seconds = time.perf_counter() - started
+    print(f"  {label}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    return value, seconds
+
+
+def stage_samsyn(args: argparse.Namespace) -> dict[str, Any]:
+    _setup_django(args.database_url)
+    _create_pupils(args.pupils)
+    from samsyn.attendance.services import import_attendance_file
+    from samsyn.attendance.signalling import signals_refresh
+
+    out: dict[str, Any] = {}
+    result, out["import_s"] = _timed("import", lambda: import_attendance_file(Path(args.year)))
+    assert result.succeeded, result.error_texts()[:5]
+    out["lines"] = result.lines_total
+    out["days"] = result.days_written
+    refresh, out["signals_s"] = _timed(
+        "signals", lambda: signals_refresh(as_of=data.school_days()[-1])
+    )
+    out["signals_open"] = refresh.signals_opened
+    out["investigations"] = refresh.investigations_opened
+    out["duties"] = refresh.notifications_opened
+    if args.incremental:
+        day, out["next_import_s"] = _timed(
+            "next day import", lambda: import_attendance_file(Path(args.next_day))
+        )
+        assert day.succeeded, day.error_texts()[:5]
+        _refresh, out["next_signals_s"] = _timed(
+            "next day signals", lambda: signals_refresh(as_of=data.NEXT_DAY)
+        )
+    if args.sample:
+        out["orm_sample_s"], out["orm_sample_lines"] = _orm_row_by_row(Path(args.sample))
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def _orm_row_by_row(path: Path) -> tuple[float, int]:
+    """The naive way, for comparison: one ORM round trip per lesson."""
+    import csv
+
+    from django.db import transaction
+
+    from samsyn.attendance.models import AttendanceDay
+    from samsyn.children.models import Child
+
+    with path.open(encoding="utf-8") as handle:
+        lines = list(csv.DictReader(handle))
+    numbers = {line["personnummer"].replace("-", "") for line in lines}
+    AttendanceDay.objects.filter(child__personnummer__in=numbers).delete()
+    started = time.perf_counter()
+    with transaction.atomic():
+        for line in lines:
+            child = Child.objects.get(personnummer=line["personnummer"].replace("-", ""))
+            day, _created = AttendanceDay.objects.get_or_create(
+                child=child,
+                date=dt.date.fromisoformat(line["date"]),
+                defaults={
+                    "scheduled_minutes": 0,
+                    "attendance_minutes": 0,
+                    "valid_absence_minutes": 0,
+                    "invalid_absence_minutes": 0,
+                    "other_attendance_minutes": 0,
+                    "lesson_count": 0,
+                },
+            )
+            day.scheduled_minutes += int(line["scheduled_minutes"])
+            day.attendance_minutes += int(line["attendance_minutes"])
+            day.valid_absence_minutes += int(line["valid_absence_minutes"])
+            day.invalid_absence_minutes += int(line["invalid_absence_minutes"])
+            day.other_attendance_minutes += int(line["other_attendance_minutes"])
+            day.lesson_count += 1
+            day.save()
+    seconds = time.perf_counter() - started
+    print(f"  ORM row by row, {len(lines)} lines: {seconds:.1f} s", file=sys.stderr, flush=True)
+    return seconds, len(lines)
+
+
+# --- The driver ---------------------------------------------------------------------------
+
+
+def duckdb_reference(year: Path) -> tuple[float, int]:
+    import duckdb
+
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute(
+        f"""
+        CREATE TABLE pupil_days AS
+        SELECT personnummer, date,
+               sum(scheduled_minutes) AS scheduled_minutes,
+               sum(attendance_minutes) AS attendance_minutes,
+               sum(valid_absence_minutes) AS valid_absence_minutes,
+               sum(invalid_absence_minutes) AS invalid_absence_minutes,
+               sum(other_attendance_minutes) AS other_attendance_minutes,
+               count(*) AS lessons
+        FROM read_csv('{year}', header = true)
+        GROUP BY personnummer, date
+        """
+    )
+    seconds = time.perf_counter() - started
+    row = con.execute("SELECT count(*) FROM pupil_days").fetchone()
+    con.close()
+    return seconds, int(row[0]) if row else 0
+
+
+def _sample(year: Path, target: Path, pupils: int) -> None:
+    import duckdb
+
+    every = int(1 / SAMPLE_SHARE)
+    wanted = ",".join(f"'{data.personnummer(p)}'" for p in range(0, pupils, every))
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{year}', header = true, all_varchar = true) "
+        f"WHERE personnummer IN ({wanted})) TO '{target}' (HEADER, DELIMITER ',')"
+    )
+    con.close()
+
+
+def _run_stage(database_url: str, extra: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--stage",
+        "samsyn",
+        "--database-url",
+        database_url,
+        "--pupils",
+        str(args.pupils),
+        "--year",
+        str(args.year),
+        *extra,
+    ]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _fresh_postgres(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS samsyn_bench")
+        con.execute("CREATE DATABASE samsyn_bench")
+    base = url.rsplit("/", 1)[0]
+    return f"{base}/samsyn_bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=int(os.environ.get("BENCH_PUPILS", 50000)))
+    parser.add_argument("--stage")
+    parser.add_argument("--database-url")
+    parser.add_argument("--year")
+    parser.add_argument("--next-day")
+    parser.add_argument("--sample")
+    parser.add_argument("--incremental", action="store_true")
+    args = parser.parse_args()
+    if args.stage == "samsyn":
+        print(json.dumps(stage_samsyn(args)))
+        return
+
+    pg_url = os.environ.get("DATABASE_URL", "")
+    if not pg_url.startswith("postgres"):
+        sys.exit("Run under scripts/pg_throwaway.py (make bench-attendance): PostgreSQL needed.")
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    year = folder / f"attendance-{args.pupils}.csv"
+    next_day = folder / f"attendance-{args.pupils}-next-day.csv"
+    sample = folder / f"attendance-{args.pupils}-sample.csv"
+    if not year.exists():
+        print(f"Generating {year} …", file=sys.stderr, flush=True)
+        _timed_generate(year, args.pupils)
+        data.write_year(next_day, pupils=args.pupils, first=data.NEXT_DAY, last=data.NEXT_DAY)
+        _sample(year, sample, args.pupils)
+    args.year = year
+    size_gb = year.stat().st_size / 1e9
+
+    print("(c) DuckDB reference …", file=sys.stderr, flush=True)
+    duck_s, duck_days = duckdb_reference(year)
+    print(f"  {duck_s:.1f} s, {duck_days} pupil-days", file=sys.stderr, flush=True)
+    print("(a)+(e)+(d) Samsyn on PostgreSQL …", file=sys.stderr, flush=True)
+    pg = _run_stage(
+        _fresh_postgres(pg_url),
+        ["--incremental", "--next-day", str(next_day), "--sample", str(sample)],
+        args,
+    )
+    print("(b) Samsyn on SQLite …", file=sys.stderr, flush=True)
+    sqlite_file = folder / "bench.sqlite3"
+    sqlite_file.unlink(missing_ok=True)
+    lite = _run_stage(f"sqlite:///{sqlite_file}", [], args)
+    sqlite_file.unlink(missing_ok=True)
+
+    a = pg["import_s"] + pg["signals_s"]
+    b = lite["import_s"] + lite["signals_s"]
+    d = pg["orm_sample_s"] * pg["lines"] / pg["orm_sample_lines"]
+    e = pg["next_import_s"] + pg["next_signals_s"]
+    print()
+    print(
+        f"Attendance benchmark: {args.pupils} pupils, {pg['lines']:,} lesson lines "
+        f"({size_gb:.2f} GB CSV), {pg['days']:,} pupil-days"
+    )
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    print(
+        f"(a) Samsyn → PostgreSQL: {a:7.1f} s  (import {pg['import_s']:.1f} s + signals "
+        f"{pg['signals_s']:.1f} s; {pg['signals_open']} signals, {pg['investigations']} "
+        f"investigations, {pg['duties']} notification duties)"
+    )
+    print(
+        f"(b) Samsyn → SQLite:     {b:7.1f} s  (import {lite['import_s']:.1f} s + signals "
+        f"{lite['signals_s']:.1f} s)"
+    )
+    print(f"(c) DuckDB reference:    {duck_s:7.1f} s")
+    print(f"    (a) / (c) = {a / duck_s:.2f}  (target ≤ 2.5)")
+    print(
+        f"(d) ORM row by row:      {d:7.1f} s  (extrapolated from {pg['orm_sample_lines']:,} "
+        f"lines in {pg['orm_sample_s']:.1f} s)"
+    )
+    print(
+        f"(e) one new day:         {e:7.1f} s  (import {pg['next_import_s']:.1f} s + signals "
+        f"{pg['next_signals_s']:.1f} s; target ≤ 5 s)"
+    )
+    print(
+        f"Peak memory: PostgreSQL stage {pg['peak_mb']:.0f} MB, SQLite stage "
+        f"{lite['peak_mb']:.0f} MB, driver (DuckDB) {_peak_mb():.0f} MB (target ≤ 8 GB)"
+    )
+
+
+def _timed_generate(path: Path, pupils: int) -> tuple[int, float]:
+    started = time.perf_counter()
+    lines = data.write_year(path, pupils=pupils)
+    seconds = time.perf_counter() - started
+    print(f"  {lines:,} lines in {seconds:.0f} s", file=sys.stderr, flush=True)
+    return lines, seconds
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("samtycke/", include("samsyn.consent.urls")),
     path("barnteam/", include("samsyn.teams.urls")),
     path("plan/", include("samsyn.plans.urls")),
+    path("narvaro/", include("samsyn.attendance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("samsyn.api_urls")),
 ]

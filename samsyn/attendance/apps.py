@@ -5,3 +5,8 @@ class AttendanceConfig(AppConfig):
     name = "samsyn.attendance"
     label = "attendance"
     verbose_name = "Närvaro"
+
+    def ready(self) -> None:
+        from samsyn.attendance.panels import register
+
+        register()

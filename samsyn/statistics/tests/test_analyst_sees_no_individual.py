@@ -77,7 +77,27 @@ def _ids() -> dict[str, str]:
         "member": str(team.members.order_by("pk").first().pk),  # type: ignore[union-attr]
         "invitation": str(meeting.invitations.order_by("pk").first().pk),  # type: ignore[union-attr]
         "number": "1",
+        **_attendance_ids(plan.child),
     }
+
+
+def _attendance_ids(child: Child) -> dict[str, str]:
+    """A guardian-notification duty and an absence investigation about ``child``."""
+    from django.utils import timezone
+
+    from samsyn.attendance.models import AbsenceInvestigation, GuardianNotification
+    from samsyn.children.models import Enrolment
+
+    school = Enrolment.objects.filter(child=child, kind="school").first()
+    assert school is not None
+    today = timezone.localdate()
+    duty = GuardianNotification.objects.create(
+        child=child, unit=school.unit, date=today, invalid_minutes=40
+    )
+    investigation = AbsenceInvestigation.objects.create(
+        child=child, unit=school.unit, opened_on=today
+    )
+    return {"notification": str(duty.public_id), "investigation": str(investigation.public_id)}
 
 
 # Which object a path parameter names, by the words before it.
@@ -94,6 +114,9 @@ _UI_KINDS = [
     (r"^plan/uppfoljning/", "follow_up"),
     (r"^plan/", "plan"),
     (r"^(barn|logg/barn)/", "child"),
+    (r"^narvaro/barn/", "child"),
+    (r"^narvaro/vardnadshavare/", "notification"),
+    (r"^narvaro/utredningar/", "investigation"),
 ]
 _API_PARAMS = {
     "child_id": "child",

@@ -1,0 +1,292 @@
+"""From attendance days to signals, guardian-notification duties and absence investigations.
+
+:func:`evaluate` computes the indicators in effect for the pupils of the municipality's schools as
+of a date (with each municipality's own thresholds). :func:`signals_refresh` stores the outcome:
+
+- a pupil with a risk indicator in effect gets an open :class:`AbsenceSignal` at their school
+  (opened, or updated with today's level and indicators); a pupil with none has theirs closed;
+- ``LONG_ABSENCE``, ``REPEATED_ABSENCE``, ``UNEXCUSED_REPEATED`` or ``ABSENCE_SHARE`` at level 2
+  or more opens an :class:`AbsenceInvestigation` (7 kap. 19 a § skollagen) when none is open;
+- ``UNEXCUSED_TODAY`` opens the day's :class:`GuardianNotification` duty (7 kap. 17 §).
+
+This is a batch run by the system (after an import, or ``samsyn attendance signals --update``):
+it reads no one's information *for* a person, so nothing is written to the access log here; the
+pages that show signals log every read through the access policy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Q
+
+from samsyn.attendance.followup_models import (
+    AbsenceInvestigation,
+    AbsenceSignal,
+    AttendanceSettings,
+    GuardianNotification,
+    InvestigationStatus,
+)
+from samsyn.attendance.indicators import (
+    OUTPUT_SCHEMA,
+    Indicator,
+    Thresholds,
+    compute_indicators,
+    term_start,
+)
+from samsyn.attendance.selectors import load_days
+from samsyn.children.models import Enrolment, EnrolmentKind
+from samsyn.organisations.models import Unit
+
+SCHOOL_KINDS = (EnrolmentKind.SCHOOL, EnrolmentKind.UPPER_SECONDARY)
+# Indicators that open an absence investigation whatever their level …
+INVESTIGATE_ANY_LEVEL = frozenset(
+    {Indicator.LONG_ABSENCE, Indicator.REPEATED_ABSENCE, Indicator.UNEXCUSED_REPEATED}
+)
+# … and the one that does from level 2.
+INVESTIGATE_FROM_LEVEL_2 = frozenset({Indicator.ABSENCE_SHARE})
+# Calendar days of history loaded: 60 school days and the whole term comfortably fit.
+HISTORY_DAYS = 200
+SHARE_INDICATORS = frozenset({Indicator.ABSENCE_SHARE, Indicator.TERM_ABSENCE_SHARE})
+
+
+@dataclass(frozen=True)
+class Pupil:
+    child_id: int
+    unit_id: int
+    grade: int | None
+    municipality_id: int
+
+
+@dataclass
+class RefreshResult:
+    as_of: dt.date
+    pupils: int = 0
+    signals_opened: int = 0
+    signals_updated: int = 0
+    signals_closed: int = 0
+    investigations_opened: int = 0
+    notifications_opened: int = 0
+
+
+def thresholds_for(municipality_id: int) -> Thresholds:
+    """The municipality's thresholds: the defaults with its own settings on top."""
+    row = AttendanceSettings.objects.filter(municipality_id=municipality_id).first()
+    if row is None or not row.thresholds:
+        return Thresholds()
+    names = {f.name for f in dataclasses.fields(Thresholds)}
+    values: dict[str, Any] = {}
+    for key, value in row.thresholds.items():
+        if key not in names or value in (None, ""):
+            continue
+        values[key] = (
+            tuple(_number(v) for v in value) if isinstance(value, list) else _number(value)
+        )
+    return Thresholds(**values)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        return Decimal(value)
+    return value
+
+
+def pupils_at_school(as_of: dt.date, unit: Unit | None = None) -> dict[int, Pupil]:
+    """Every pupil with a school place on ``as_of`` (at ``unit`` when given), by child id."""
+    enrolments = Enrolment.objects.filter(
+        Q(kind__in=SCHOOL_KINDS),
+        Q(start_date__lte=as_of),
+        Q(end_date__isnull=True) | Q(end_date__gte=as_of),
+    )
+    if unit is not None:
+        enrolments = enrolments.filter(unit=unit)
+    pupils: dict[int, Pupil] = {}
+    rows = enrolments.order_by("child_id", "start_date", "pk").values_list(
+        "child_id", "unit_id", "grade", "child__municipality_id"
+    )
+    for child_id, unit_id, grade, municipality_id in rows:
+        # The latest place wins when two overlap (a move on the same day).
+        pupils[child_id] = Pupil(child_id, unit_id, grade, municipality_id)
+    return pupils
+
+
+def evaluate(as_of: dt.date, pupils: dict[int, Pupil]) -> pl.DataFrame:
+    """The indicators in effect on ``as_of`` for ``pupils`` (columns of ``OUTPUT_SCHEMA``)."""
+    if not pupils:
+        return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    start = min(term_start(as_of), as_of - dt.timedelta(days=HISTORY_DAYS))
+    everyone = len(pupils) > 5000  # a whole municipality: one scan beats a long id list
+    days = load_days(child_ids=None if everyone else list(pupils), start=start, end=as_of)
+    if everyone:
+        days = days.filter(pl.col("child_id").is_in(list(pupils)))
+    by_municipality: dict[int, list[int]] = {}
+    for pupil in pupils.values():
+        by_municipality.setdefault(pupil.municipality_id, []).append(pupil.child_id)
+    frames = []
+    for municipality_id, ids in sorted(by_municipality.items()):
+        part = days if len(by_municipality) == 1 else days.filter(pl.col("child_id").is_in(ids))
+        frames.append(compute_indicators(part, as_of, thresholds_for(municipality_id)))
+    return pl.concat(frames) if len(frames) > 1 else frames[0]
+
+
+def _entries(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "indicator": r["indicator"],
+            "level": int(r["level"]),
+            "value": round(float(r["value"]), 4),
+            "window_start": r["window_start"].isoformat(),
+            "window_end": r["window_end"].isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def _investigate(entries: list[dict[str, Any]]) -> bool:
+    return any(
+        e["indicator"] in INVESTIGATE_ANY_LEVEL
+        or (e["indicator"] in INVESTIGATE_FROM_LEVEL_2 and e["level"] >= 2)
+        for e in entries
+    )
+
+
+def signals_refresh(*, as_of: dt.date, unit: Unit | None = None) -> RefreshResult:
+    """Evaluate and store signals, investigations and notification duties as of ``as_of``."""
+    pupils = pupils_at_school(as_of, unit)
+    indicators = evaluate(as_of, pupils)
+    result = RefreshResult(as_of=as_of, pupils=len(pupils))
+    risk: dict[int, list[dict[str, Any]]] = {}
+    unexcused_today: dict[int, int] = {}
+    for row in indicators.iter_rows(named=True):
+        if row["indicator"] == Indicator.UNEXCUSED_TODAY:
+            unexcused_today[row["child_id"]] = int(row["value"])
+        else:
+            risk.setdefault(row["child_id"], []).append(row)
+    with transaction.atomic():
+        _store_signals(as_of, pupils, risk, result)
+        _store_investigations(as_of, pupils, risk, result)
+        _store_notifications(as_of, pupils, unexcused_today, result)
+    return result
+
+
+def _store_signals(
+    as_of: dt.date,
+    pupils: dict[int, Pupil],
+    risk: dict[int, list[dict[str, Any]]],
+    result: RefreshResult,
+) -> None:
+    open_signals = {
+        s.child_id: s
+        for s in AbsenceSignal.objects.filter(closed_on__isnull=True, child_id__in=list(pupils))
+    }
+    new: list[AbsenceSignal] = []
+    changed: list[AbsenceSignal] = []
+    for child_id, rows in risk.items():
+        pupil = pupils[child_id]
+        level = max(int(r["level"]) for r in rows)
+        entries = _entries(rows)
+        signal = open_signals.get(child_id)
+        if signal is None:
+            new.append(
+                AbsenceSignal(
+                    child_id=child_id,
+                    unit_id=pupil.unit_id,
+                    grade=pupil.grade,
+                    level=level,
+                    highest_level=level,
+                    indicators=entries,
+                    as_of=as_of,
+                    opened_on=as_of,
+                )
+            )
+            continue
+        if signal.as_of > as_of:
+            continue  # a later evaluation already stands
+        signal.unit_id = pupil.unit_id
+        signal.grade = pupil.grade
+        signal.level = level
+        signal.highest_level = max(signal.highest_level, level)
+        signal.indicators = entries
+        signal.as_of = as_of
+        changed.append(signal)
+    AbsenceSignal.objects.bulk_create(new, batch_size=1000)
+    AbsenceSignal.objects.bulk_update(
+        changed,
+        ["unit", "grade", "level", "highest_level", "indicators", "as_of"],
+        batch_size=1000,
+    )
+    ended = [
+        s.pk for child_id, s in open_signals.items() if child_id not in risk and s.as_of <= as_of
+    ]
+    for start in range(0, len(ended), 1000):
+        AbsenceSignal.objects.filter(pk__in=ended[start : start + 1000]).update(
+            closed_on=as_of, as_of=as_of
+        )
+    result.signals_opened = len(new)
+    result.signals_updated = len(changed)
+    result.signals_closed = len(ended)
+
+
+def _store_investigations(
+    as_of: dt.date,
+    pupils: dict[int, Pupil],
+    risk: dict[int, list[dict[str, Any]]],
+    result: RefreshResult,
+) -> None:
+    wanted = {child_id for child_id, rows in risk.items() if _investigate(_entries(rows))}
+    if not wanted:
+        return
+    already = set(
+        AbsenceInvestigation.objects.filter(
+            status=InvestigationStatus.OPEN, child_id__in=list(wanted)
+        ).values_list("child_id", flat=True)
+    )
+    new = [
+        AbsenceInvestigation(
+            child_id=child_id,
+            unit_id=pupils[child_id].unit_id,
+            opened_on=as_of,
+            indicators=_entries(risk[child_id]),
+        )
+        for child_id in sorted(wanted - already)
+    ]
+    AbsenceInvestigation.objects.bulk_create(new, batch_size=1000)
+    result.investigations_opened = len(new)
+
+
+def _store_notifications(
+    as_of: dt.date, pupils: dict[int, Pupil], minutes: dict[int, int], result: RefreshResult
+) -> None:
+    if not minutes:
+        return
+    existing = set(
+        GuardianNotification.objects.filter(date=as_of, child_id__in=list(minutes)).values_list(
+            "child_id", flat=True
+        )
+    )
+    new = [
+        GuardianNotification(
+            child_id=child_id,
+            unit_id=pupils[child_id].unit_id,
+            date=as_of,
+            invalid_minutes=value,
+        )
+        for child_id, value in sorted(minutes.items())
+        if child_id not in existing
+    ]
+    GuardianNotification.objects.bulk_create(new, batch_size=1000)
+    result.notifications_opened = len(new)
+
+
+def format_value(indicator: str, value: float) -> str:
+    """A share as a decimal with four places; a count as an integer."""
+    if indicator in SHARE_INDICATORS or indicator == Indicator.RISING_TREND:
+        return f"{value:.4f}"
+    return str(int(value))

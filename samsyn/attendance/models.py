@@ -72,8 +72,16 @@ class AttendanceDay(models.Model):
     """One pupil's attendance on one school day: the sums over the day's lessons."""
 
     # No index of its own: the unique (child, date) index serves lookups by child.
+    # No database constraint: checking ~9 million new rows against the child table at commit
+    # costs a third of a year's import (ADR 7). Rows are only written by the import, which maps
+    # every personnummer to an existing child, and Django's collector still cascades deletes.
+    # No index of its own either: the unique (child, date) index serves it.
     child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, related_name="attendance_days", db_index=False
+        Child,
+        on_delete=models.CASCADE,
+        related_name="attendance_days",
+        db_index=False,
+        db_constraint=False,
     )
     date = models.DateField(_("date"))
     scheduled_minutes = models.PositiveIntegerField(_("scheduled minutes"))

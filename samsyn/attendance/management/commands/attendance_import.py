@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.services import ImportResult, import_attendance_file, import_ss12000
+from samsyn.attendance.signalling import signals_refresh
 
 _SHOWN_UNKNOWN = 10
 
@@ -34,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--ss12000-url", dest="ss12000_url")
         parser.add_argument("--ss12000-token", dest="ss12000_token", default="")
         parser.add_argument("--ss12000-page-size", dest="ss12000_page_size", type=int)
+        parser.add_argument(
+            "--no-signals",
+            action="store_true",
+            help="do not update signals and duties after the import",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[Path] = options["paths"]
@@ -44,6 +52,7 @@ class Command(BaseCommand):
             raise CommandError(_("--ss12000-url needs --ss12000-token."))
         console = Console(file=cast(IO[str], self.stdout), highlight=False)
         failed = 0
+        imported: list[ImportResult] = []
         for path in paths:
             if not path.is_file():
                 self.stderr.write(_("%(path)s: no such file.") % {"path": path})
@@ -51,6 +60,7 @@ class Command(BaseCommand):
                 continue
             result = self._with_progress(console, path.name, partial(_import_file, path))
             failed += self._summary(str(path), result)
+            imported.append(result)
         if url:
             result = self._with_progress(
                 console,
@@ -63,8 +73,34 @@ class Command(BaseCommand):
                 ),
             )
             failed += self._summary(url, result)
+            imported.append(result)
+        if not options["no_signals"]:
+            self._refresh_signals(console, imported)
         if failed:
             raise CommandError(_("%(n)s imports were rejected or failed.") % {"n": failed})
+
+    def _refresh_signals(self, console: Console, results: list[ImportResult]) -> None:
+        """Signals, investigations and notification duties as of the last day written."""
+        ids = [r.import_id for r in results if r.succeeded and r.days_written]
+        last = AttendanceDay.objects.filter(import_run_id__in=ids).aggregate(last=Max("date"))
+        if last["last"] is None:
+            return
+        refresh = signals_refresh(as_of=last["last"])
+        console.print(
+            _(
+                "Signals as of %(date)s: %(opened)s opened, %(updated)s updated, %(closed)s "
+                "closed; %(investigations)s absence investigations and %(notifications)s "
+                "guardian notification duties opened."
+            )
+            % {
+                "date": refresh.as_of.isoformat(),
+                "opened": refresh.signals_opened,
+                "updated": refresh.signals_updated,
+                "closed": refresh.signals_closed,
+                "investigations": refresh.investigations_opened,
+                "notifications": refresh.notifications_opened,
+            }
+        )
 
     def _with_progress(
         self,

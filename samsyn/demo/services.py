@@ -45,6 +45,7 @@ from samsyn.children.services import (
     handover_acknowledge,
 )
 from samsyn.demo import organisation as org
+from samsyn.demo.attendance import write_attendance
 from samsyn.demo.generator import DemoPlan, demo_plan
 from samsyn.demo.models import DemoDataset
 from samsyn.demo.tsi import write_tsi
@@ -170,6 +171,8 @@ def _write(plan: DemoPlan, report: Progress) -> None:
     _write_barnkontakt(plan, children, units, users, report)
     report(_("Concerns, consents, Barnteams and plans"), 0, 0)
     write_tsi(users=users, today=plan.today)
+    report(_("School attendance this term"), 0, 0)
+    write_attendance(seed=plan.seed, today=plan.today)
     report(_("Access log"), 0, 0)
     _write_access_history(users)
 

@@ -475,3 +475,28 @@ def test_demo_data__tsi__each_demo_account_has_work_in_the_chain(demo: str) -> N
     assert Consultation.objects.get().advice
     assert Consent.objects.filter(withdrawn_at__isnull=False).count() == 1
     assert audit_verify().ok
+
+
+def test_demo_data__attendance__this_term_with_signals_and_duties(demo: str) -> None:
+    """Every pupil has this term's attendance (imported like a school system's file); the
+    schools have signals and investigations, and unexcused absence to tell guardians about."""
+    from samsyn.attendance.models import (
+        AbsenceSignal,
+        AttendanceDay,
+        AttendanceImport,
+        GuardianNotification,
+    )
+    from samsyn.demo.attendance import school_days
+
+    last = school_days(timezone.localdate())[-1]
+    pupils = (
+        Enrolment.objects.filter(kind__in=["school", "upper_secondary"], end_date__isnull=True)
+        .values("child_id")
+        .distinct()
+        .count()
+    )
+    with_days = AttendanceDay.objects.values("child_id").distinct().count()
+    assert with_days == pupils
+    assert AttendanceImport.objects.get().status == "succeeded"
+    assert AbsenceSignal.objects.filter(closed_on__isnull=True).exists()
+    assert GuardianNotification.objects.filter(date=last, notified_at__isnull=True).exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -180,7 +181,7 @@ LOGGING = {
 }
 
 # Municipality-level settings with defaults; each can be changed per installation.
-SAMSYN = {
+SAMSYN: dict[str, Any] = {
     # Days before a handover that nobody has acknowledged is flagged.
     "HANDOVER_ACK_DAYS": 10,
     # Page size for lists.
@@ -191,4 +192,8 @@ SAMSYN = {
     "INVITATION_REMINDER_DAYS": 3,
     # Days before a plan's follow-up that the Stödsamordnare and Barnkontakt are reminded.
     "FOLLOW_UP_REMINDER_DAYS": 7,
+    # Attendance files uploaded in the UI wait here while a background thread imports them.
+    "UPLOAD_DIR": str(VAR_DIR / "uploads"),
+    # Run an uploaded import in the request's commit hook instead of a thread (tests).
+    "ATTENDANCE_UPLOAD_INLINE": "PYTEST_VERSION" in os.environ,
 }

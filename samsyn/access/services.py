@@ -83,6 +83,32 @@ def access_children_listed(
     return shown
 
 
+def access_children_changed(
+    *, user: User | AnonymousUser, children: Iterable[Child], what: What, detail: str = ""
+) -> list[Child]:
+    """Decide and log a change of ``what`` for many children at once (e.g. an upload that
+    writes a school's attendance); return those the policy allows."""
+    items = list(children)
+    decisions = decide_many(user, items, what, Action.CHANGE)
+    access_log_append(
+        records=[
+            AccessRecord(
+                user_id=_user_id(user),
+                username=_username(user),
+                child_id=child.pk,
+                what=what.value,
+                action=Action.CHANGE.value,
+                allowed=decisions[child.pk].allowed,
+                ground=decisions[child.pk].ground,
+                acting_unit_id=decisions[child.pk].unit_id,
+                detail=detail,
+            )
+            for child in items
+        ]
+    )
+    return [c for c in items if decisions[c.pk].allowed]
+
+
 def access_children_reviewed(
     *, user: User | AnonymousUser, children: Iterable[Child], detail: str = ""
 ) -> Decision:

@@ -23,7 +23,7 @@ from samsyn.attendance.followup_models import (
 )
 from samsyn.attendance.indicators import Indicator
 from samsyn.attendance.models import AttendanceDay
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Enrolment, EnrolmentKind
 from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Role, Unit, UnitType
 
 SCHOOL_UNIT_TYPES = frozenset({UnitType.SCHOOL, UnitType.UPPER_SECONDARY})
@@ -323,3 +323,16 @@ def monthly_report(*, units: list[Unit], year: int, month: int) -> list[MonthRow
             if opened_on < long_before:
                 row[3] += 1
     return [MonthRow(u, *counts[u.pk]) for u in units]
+
+
+def pupils_at(units: list[Unit]) -> set[int]:
+    """The children with a school place today at ``units`` (whose attendance a lead uploads)."""
+    today = timezone.localdate()
+    return set(
+        Enrolment.objects.filter(
+            Q(unit__in=units),
+            Q(kind__in=(EnrolmentKind.SCHOOL, EnrolmentKind.UPPER_SECONDARY)),
+            Q(start_date__lte=today),
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+        ).values_list("child_id", flat=True)
+    )

@@ -220,3 +220,31 @@ class MonthForm(forms.Form):
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
             raise forms.ValidationError(_("Write the month as YYYY-MM, for example 2025-03."))
         return int(match.group(1)), int(match.group(2))
+
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File from the school system"),
+        help_text=_(
+            "CSV (UTF-8 or Windows-1252, comma or semicolon) or Excel (.xlsx), one line per "
+            "lesson, with English or Swedish headers. The whole file is checked first: if any "
+            "line is wrong, nothing is saved and every wrong line is listed."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is larger than 200 MB. Split it, or ask the administrator to use "
+                    "samsyn attendance import."
+                )
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload

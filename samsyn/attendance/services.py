@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from samsyn.attendance.importing import columns as c
@@ -42,6 +46,8 @@ from samsyn.attendance.ss12000 import (
 )
 from samsyn.children.identity import format_identity_number
 from samsyn.children.models import Child
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from samsyn.accounts.models import User
@@ -112,11 +118,13 @@ def _kind_of(source: Path | bytes, kind: str | None) -> str:
     return SourceKind.XLSX if sources.looks_like_xlsx(head) else SourceKind.CSV
 
 
-def _child_ids(numbers: list[str]) -> dict[str, int]:
+def _child_ids(numbers: list[str], allowed: set[int] | None = None) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(numbers), _LOOKUP_BATCH):
         batch = numbers[start : start + _LOOKUP_BATCH]
         found.update(Child.objects.filter(personnummer__in=batch).values_list("personnummer", "id"))
+    if allowed is not None:
+        found = {number: pk for number, pk in found.items() if pk in allowed}
     return found
 
 
@@ -151,7 +159,10 @@ def _finish(
 
 
 def _run(
-    run: AttendanceImport, read: Callable[[], sources.LessonSource], progress: Progress | None
+    run: AttendanceImport,
+    read: Callable[[], sources.LessonSource],
+    progress: Progress | None,
+    allowed: set[int] | None = None,
 ) -> ImportResult:
     """Read, validate, sum and write one source; the import row records how it went."""
     report = _Reporter(run, progress)
@@ -168,7 +179,7 @@ def _run(
 
     days = parsed.days
     numbers = days[c.PERSONNUMMER].unique().to_list()
-    ids = _child_ids(numbers)
+    ids = _child_ids(numbers, allowed)
     unknown = sorted(set(numbers) - set(ids))
     run.unknown_pupils = [
         *source.unknown_pupils,
@@ -266,3 +277,89 @@ def import_ss12000(
 
 
 __all__ = ["ImportResult", "import_attendance_file", "import_ss12000"]
+
+
+# --- Uploads in the UI: a background task with its progress on the import row ----------------
+
+
+def _upload_path(import_id: int) -> Path:
+    folder = Path(settings.SAMSYN["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"attendance-{import_id}.upload"
+
+
+def upload_start(
+    *, user: User, data: bytes, name: str, allowed_children: set[int]
+) -> AttendanceImport:
+    """Keep an uploaded file and start importing it in the background once the request commits.
+
+    Only ``allowed_children`` (the pupils of the uploader's schools) are written; lines about
+    any other pupil are skipped and listed as unknown, as for a personnummer Samsyn lacks.
+    The import row's ``progress_done``/``progress_total`` tell the status page how far it is.
+    """
+    run = AttendanceImport.objects.create(
+        source_kind=_kind_of(data, None),
+        file_name=name[:255],
+        created_by=user,
+        status=ImportStatus.PENDING,
+    )
+    _upload_path(run.pk).write_bytes(data)
+    transaction.on_commit(lambda: _launch(run.pk, user.pk, allowed_children))
+    return run
+
+
+def _launch(import_id: int, user_id: int, allowed: set[int]) -> None:
+    if settings.SAMSYN.get("ATTENDANCE_UPLOAD_INLINE"):
+        upload_run(import_id, user_id, allowed)
+        return
+    threading.Thread(
+        target=_upload_thread,
+        args=(import_id, user_id, allowed),
+        name=f"attendance-import-{import_id}",
+        daemon=True,
+    ).start()
+
+
+def _upload_thread(import_id: int, user_id: int, allowed: set[int]) -> None:
+    try:
+        upload_run(import_id, user_id, allowed)
+    except Exception:
+        logger.exception("Attendance import %s failed", import_id)
+    finally:
+        connections.close_all()
+
+
+def upload_run(import_id: int, user_id: int, allowed: set[int]) -> ImportResult:
+    """Import an uploaded file (the background task), log the pupils whose attendance it
+    changed, and update the signals as of the last day written."""
+    from samsyn.access.policy import What
+    from samsyn.access.services import access_children_changed
+    from samsyn.accounts.models import User
+    from samsyn.attendance.models import AttendanceDay
+    from samsyn.attendance.signalling import signals_refresh
+
+    run = AttendanceImport.objects.get(pk=import_id)
+    run.status = ImportStatus.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    path = _upload_path(import_id)
+    reader = sources.read_xlsx if run.source_kind == SourceKind.XLSX else sources.read_csv
+    try:
+        result = _run(run, lambda: reader(path), None, allowed)
+    finally:
+        path.unlink(missing_ok=True)
+    if not result.succeeded or not result.days_written:
+        return result
+    written = AttendanceDay.objects.filter(import_run_id=import_id)
+    user = User.objects.get(pk=user_id)
+    with transaction.atomic():
+        access_children_changed(
+            user=user,
+            children=Child.objects.filter(pk__in=written.values("child_id")),
+            what=What.ATTENDANCE,
+            detail="attendance: upload",
+        )
+    last = written.aggregate(last=Max("date"))["last"]
+    if last is not None:
+        signals_refresh(as_of=last)
+    return result

@@ -11,4 +11,6 @@ urlpatterns = [
     path("utredningar/", views.investigations, name="investigations"),
     path("utredningar/rapport/", views.report, name="report"),
     path("utredningar/<uuid:public_id>/", views.investigation_detail, name="investigation"),
+    path("import/", views.upload, name="upload"),
+    path("import/<int:import_id>/", views.upload_status, name="upload_status"),
 ]

@@ -34,6 +34,7 @@ from samsyn.access.services import access_child, access_children_listed
 from samsyn.accounts.models import User
 from samsyn.attendance import followup_selectors as selectors
 from samsyn.attendance import followup_services as services
+from samsyn.attendance import services as import_services
 from samsyn.attendance.followup_models import (
     AbsenceInvestigation,
     AbsenceSignal,
@@ -47,8 +48,10 @@ from samsyn.attendance.forms import (
     MonthForm,
     NotificationForm,
     SignalFilterForm,
+    UploadForm,
 )
 from samsyn.attendance.indicators import Indicator
+from samsyn.attendance.models import AttendanceImport, ImportStatus
 from samsyn.audit.models import Ground
 from samsyn.children.models import Child
 from samsyn.children.view_helpers import child_by_public_id
@@ -312,6 +315,7 @@ def signals(request: HttpRequest) -> HttpResponse:
             "ordering": ordering,
             "columns": _sort_columns(ordering),
             "filtered": bool(chosen and any(v not in (None, "") for v in chosen.values())),
+            "may_upload": bool(selectors.led_schools_of(user)),
         },
     )
 
@@ -592,3 +596,58 @@ def _report_csv(rows: list[selectors.MonthRow], label: str) -> HttpResponse:
             ]
         )
     return response
+
+
+# --- Upload a file from the school system (a background task with a progress page) ---------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """A principal or unit manager uploads the school system's file; it is imported in the
+    background and the status page shows how far it has come."""
+    user = request_user(request)
+    schools = [] if sees_no_children(user) else selectors.led_schools_of(user)
+    if not schools:
+        return not_found(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        run = import_services.upload_start(
+            user=user,
+            data=upload_file.read(),
+            name=upload_file.name or "",
+            allowed_children=selectors.pupils_at(schools),
+        )
+        return redirect("attendance:upload_status", run.pk)
+    recent = AttendanceImport.objects.filter(created_by=user).order_by("-started_at")[:10]
+    return render(
+        request,
+        "attendance/upload.html",
+        {"form": form, "recent": recent, "schools": schools},
+    )
+
+
+@login_required
+@require_GET
+def upload_status(request: HttpRequest, import_id: int) -> HttpResponse:
+    """How an upload is going; the page reloads itself every two seconds until it is done."""
+    user = request_user(request)
+    run = AttendanceImport.objects.filter(pk=import_id, created_by=user).first()
+    if run is None:
+        return not_found(request)
+    running = run.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+    percent = round(100 * run.progress_done / run.progress_total) if run.progress_total else 0
+    return render(
+        request,
+        "attendance/upload_status.html",
+        {
+            "run": run,
+            "running": running,
+            "percent": percent,
+            "succeeded": run.status == ImportStatus.SUCCEEDED,
+            "rejected": run.status == ImportStatus.REJECTED,
+            "errors": run.errors[:1000],
+            "unknown": run.unknown_pupils[:200],
+        },
+    )

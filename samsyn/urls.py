@@ -11,6 +11,7 @@ urlpatterns = [
     path("barnteam/", include("samsyn.teams.urls")),
     path("plan/", include("samsyn.plans.urls")),
     path("narvaro/", include("samsyn.attendance.urls")),
+    path("statistik/", include("samsyn.statistics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("samsyn.api_urls")),
 ]

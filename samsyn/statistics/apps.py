@@ -5,3 +5,8 @@ class StatisticsConfig(AppConfig):
     name = "samsyn.statistics"
     label = "statistics"
     verbose_name = "Statistik"
+
+    def ready(self) -> None:
+        from samsyn.statistics.panels import register
+
+        register()

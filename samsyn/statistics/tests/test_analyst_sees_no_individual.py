@@ -117,6 +117,7 @@ _UI_KINDS = [
     (r"^narvaro/barn/", "child"),
     (r"^narvaro/vardnadshavare/", "notification"),
     (r"^narvaro/utredningar/", "investigation"),
+    (r"^narvaro/import/", "child"),  # an import's number (int); the analyst has none
 ]
 _API_PARAMS = {
     "child_id": "child",

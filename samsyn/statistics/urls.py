@@ -1,0 +1,9 @@
+from django.urls import path
+
+from samsyn.statistics import views
+
+app_name = "statistics"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

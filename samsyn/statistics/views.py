@@ -1,0 +1,215 @@
+"""The statistics dashboard: aggregate figures for a whole month or term and a predefined area.
+
+Thin view. Who may look is :func:`panels.may_see_statistics` (analysts, principals, unit
+managers); everyone else gets the ordinary 404. The figures come from
+:func:`figures.publish`, already protected; the page, the CSV and the Excel file show the same
+cells. The filters offer only recent whole months and terms and the predefined areas, and refuse
+anything else (a 400 with the reason), so that two queries cannot be subtracted to isolate a
+child. Nothing here reads a child, so nothing is logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from samsyn.core.responses import not_found, request_user
+from samsyn.statistics import exports, figures
+from samsyn.statistics.disclosure import Area, AreaError, Period, PeriodError
+from samsyn.statistics.panels import may_see_statistics
+
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FilterForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    area = forms.ChoiceField(label=gettext_lazy("Area"))
+
+    def __init__(self, *args: Any, periods: list[Period], areas: list[tuple[Area, str]], **kw: Any):
+        super().__init__(*args, **kw)
+        months = [(p.code, p.label) for p in periods if p.kind == "month"]
+        terms = [(p.code, p.label) for p in periods if p.kind == "term"]
+        period_field = self.fields["period"]
+        area_field = self.fields["area"]
+        assert isinstance(period_field, forms.ChoiceField)
+        assert isinstance(area_field, forms.ChoiceField)
+        period_field.choices = [
+            (_("Months"), months),
+            (_("Terms"), terms),
+        ]
+        area_field.choices = [(a.code, label) for a, label in areas]
+        self._periods = {p.code: p for p in periods}
+        self._areas = {a.code: a for a, _label in areas}
+
+    def clean_period(self) -> Period:
+        code = self.cleaned_data["period"]
+        try:
+            period = Period.parse(code)
+        except PeriodError as exc:  # pragma: no cover - the choices already refuse it
+            raise forms.ValidationError(str(exc)) from None
+        if period.code not in self._periods:  # pragma: no cover - the choices already refuse it
+            raise forms.ValidationError(_("Choose one of the periods offered."))
+        return period
+
+    def clean_area(self) -> Area:
+        code = self.cleaned_data["area"]
+        try:
+            return self._areas[code]
+        except KeyError:  # pragma: no cover - the choices already refuse it
+            raise forms.ValidationError(
+                _("Statistics can only be filtered by predefined areas.")
+            ) from None
+
+
+# --- A horizontal bar chart for a 1-D series -------------------------------------------------
+
+CHART_WIDTH = 640
+LABEL_WIDTH = 200
+VALUE_WIDTH = 48
+BAR_HEIGHT = 22
+BAR_GAP = 8
+TOP = 8
+MAX_LABEL = 28
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    display: str
+    y: float
+    text_y: float
+    width: float
+    value_x: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    label_x: int
+    plot_left: int
+    bars: list[ChartBar]
+
+
+def chart(table: figures.PublishedTable) -> Chart | None:
+    if len(table.series) < 2:
+        return None
+    plot = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    highest = max((d.value or 0 for d in table.series), default=0) or 1
+    bars = []
+    for n, datum in enumerate(table.series):
+        y = TOP + n * (BAR_HEIGHT + BAR_GAP)
+        width = round((datum.value or 0) / highest * plot, 2)
+        label = datum.label if len(datum.label) <= MAX_LABEL else datum.label[: MAX_LABEL - 1] + "…"
+        bars.append(
+            ChartBar(
+                label=label,
+                display=datum.display,
+                y=y,
+                text_y=y + BAR_HEIGHT / 2,
+                width=width,
+                value_x=LABEL_WIDTH + width + 6,
+            )
+        )
+    suppressed = sum(1 for d in table.series if d.value is None)
+    description = _(
+        "Bars for %(count)s values; the same figures are in the table beside the chart."
+    ) % {"count": len(table.series)}
+    if suppressed:
+        description += " " + _(
+            "Values shown as <5 or .. are suppressed to protect individuals and have no bar."
+        )
+    return Chart(
+        id=f"chart-{table.key}",
+        title=table.series_title or table.title,
+        description=description,
+        width=CHART_WIDTH,
+        height=TOP * 2 + len(bars) * (BAR_HEIGHT + BAR_GAP),
+        label_x=LABEL_WIDTH - 8,
+        plot_left=LABEL_WIDTH,
+        bars=bars,
+    )
+
+
+FAMILIES = (
+    ("concerns", gettext_lazy("Concerns and reports of concern")),
+    ("process", gettext_lazy("The process")),
+    ("attendance", gettext_lazy("Attendance")),
+)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not may_see_statistics(user):
+        return not_found(request)
+    today = timezone.localdate()
+    periods = figures.recent_periods(today)
+    areas = figures.available_areas()
+    data = {k: request.GET[k] for k in ("period", "area") if k in request.GET}
+    if areas:
+        data.setdefault("area", areas[0][0].code)
+    data.setdefault("period", figures.default_period(today).code)
+    form = FilterForm(data, periods=periods, areas=areas)
+    if not form.is_valid():
+        return render(request, "statistics/index.html", {"form": form}, status=400)
+    period: Period = form.cleaned_data["period"]
+    try:
+        scope = figures.resolve(form.cleaned_data["area"])
+    except AreaError:  # pragma: no cover - an area offered always resolves
+        return render(request, "statistics/index.html", {"form": form}, status=400)
+    tables = figures.publish(period, scope)
+    wanted = request.GET.get("format")
+    if wanted is not None:
+        key = request.GET.get("table", "")
+        table = next((t for t in tables if t.key == key), None)
+        if wanted not in FORMATS or table is None:
+            return not_found(request)
+        return _download(table, wanted, period, scope)
+    query = f"period={period.code}&area={scope.area.code}"
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "tables": [{"table": t, "chart": chart(t)} for t in tables if t.family == key],
+        }
+        for key, title in FAMILIES
+    ]
+    return render(
+        request,
+        "statistics/index.html",
+        {
+            "form": form,
+            "period": period,
+            "scope": scope,
+            "sections": [s for s in sections if s["tables"]],
+            "query": query,
+        },
+    )
+
+
+def _download(
+    table: figures.PublishedTable, wanted: str, period: Period, scope: figures.Scope
+) -> HttpResponse:
+    name = f"statistik-{table.key}-{period.code}-{scope.area.kind.value}-{scope.area.id}"
+    if wanted == "csv":
+        response = HttpResponse(exports.to_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(exports.to_xlsx(table), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

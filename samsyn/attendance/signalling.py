@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from samsyn.attendance.followup_models import (
@@ -52,8 +53,9 @@ INVESTIGATE_ANY_LEVEL = frozenset(
 )
 # … and the one that does from level 2.
 INVESTIGATE_FROM_LEVEL_2 = frozenset({Indicator.ABSENCE_SHARE})
-# Calendar days of history loaded: 60 school days and the whole term comfortably fit.
-HISTORY_DAYS = 200
+# Calendar days of history loaded besides the term: 60 school days fit even across the
+# Christmas break (about 85 calendar days without breaks).
+HISTORY_DAYS = 120
 SHARE_INDICATORS = frozenset({Indicator.ABSENCE_SHARE, Indicator.TERM_ABSENCE_SHARE})
 
 
@@ -217,11 +219,7 @@ def _store_signals(
         signal.as_of = as_of
         changed.append(signal)
     AbsenceSignal.objects.bulk_create(new, batch_size=1000)
-    AbsenceSignal.objects.bulk_update(
-        changed,
-        ["unit", "grade", "level", "highest_level", "indicators", "as_of"],
-        batch_size=1000,
-    )
+    _update_signals(changed)
     ended = [
         s.pk for child_id, s in open_signals.items() if child_id not in risk and s.as_of <= as_of
     ]
@@ -232,6 +230,52 @@ def _store_signals(
     result.signals_opened = len(new)
     result.signals_updated = len(changed)
     result.signals_closed = len(ended)
+
+
+def _update_signals(changed: list[AbsenceSignal]) -> None:
+    """Write the re-evaluated open signals. On PostgreSQL through COPY and one UPDATE: Django's
+    ``bulk_update`` builds a CASE per field and row, which for tens of thousands of signals
+    costs more than the evaluation itself."""
+    if not changed:
+        return
+    if connection.vendor != "postgresql":
+        AbsenceSignal.objects.bulk_update(
+            changed,
+            ["unit", "grade", "level", "highest_level", "indicators", "as_of"],
+            batch_size=1000,
+        )
+        return
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    table = AbsenceSignal._meta.db_table
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE absence_signal_in (id bigint, unit_id bigint, grade smallint, "
+            "level smallint, highest_level smallint, indicators jsonb, as_of date) "
+            "ON COMMIT DROP"
+        )
+        with cursor.copy(
+            "COPY absence_signal_in (id, unit_id, grade, level, highest_level, indicators, "
+            "as_of) FROM STDIN"
+        ) as copy:
+            for signal in changed:
+                copy.write_row(
+                    (
+                        signal.pk,
+                        signal.unit_id,
+                        signal.grade,
+                        signal.level,
+                        signal.highest_level,
+                        json.dumps(signal.indicators),
+                        signal.as_of,
+                    )
+                )
+        cursor.execute(
+            f"UPDATE {table} AS s SET unit_id = i.unit_id, grade = i.grade, level = i.level, "
+            "highest_level = i.highest_level, indicators = i.indicators, as_of = i.as_of "
+            "FROM absence_signal_in AS i WHERE s.id = i.id"
+        )
+        cursor.execute("DROP TABLE absence_signal_in")
 
 
 def _store_investigations(

@@ -6,4 +6,5 @@ app_name = "statistics"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("rapport/", views.half_year_pdf, name="half_year"),
 ]

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from samsyn.core.responses import not_found, request_user
-from samsyn.statistics import exports, figures
-from samsyn.statistics.disclosure import Area, AreaError, Period, PeriodError
+from samsyn.statistics import exports, figures, report
+from samsyn.statistics.disclosure import Area, AreaError, AreaKind, Period, PeriodError
 from samsyn.statistics.panels import may_see_statistics
 
 FORMATS = ("csv", "xlsx")
@@ -212,4 +212,42 @@ def _download(
         return response
     response = HttpResponse(exports.to_xlsx(table), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- The half-year report (PDF) ---------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def half_year_pdf(request: HttpRequest) -> HttpResponse:
+    """The half-year report as a PDF: a whole term offered by the dashboard and a predefined
+    municipality or district, validated as the dashboard's filters (else a 400)."""
+
+    user = request_user(request)
+    if not may_see_statistics(user):
+        return not_found(request)
+    today = timezone.localdate()
+    terms = [p for p in figures.recent_periods(today) if p.kind == "term"]
+    areas = [
+        (a, label)
+        for a, label in figures.available_areas()
+        if a.kind in (AreaKind.MUNICIPALITY, AreaKind.DISTRICT)
+    ]
+    data = {k: request.GET[k] for k in ("period", "area") if k in request.GET}
+    if areas:
+        data.setdefault("area", areas[0][0].code)
+    data.setdefault("period", terms[1].code)  # the last whole term
+    form = FilterForm(data, periods=terms, areas=areas)
+    if not form.is_valid():
+        return render(request, "statistics/index.html", {"form": form}, status=400)
+    period: Period = form.cleaned_data["period"]
+    try:
+        scope = figures.resolve(form.cleaned_data["area"])
+    except AreaError:  # pragma: no cover - an area offered always resolves
+        return render(request, "statistics/index.html", {"form": form}, status=400)
+    pdf = report.render_pdf(report.half_year_report(period, scope))
+    name = f"halvarsrapport-{period.code}-{scope.area.kind.value}-{scope.area.id}"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -23,6 +23,7 @@ _TWO_WORD_COMMANDS = {
     ("children", "import"): "children_import",
     ("attendance", "import"): "attendance_import",
     ("attendance", "signals"): "attendance_signals",
+    ("population", "import"): "population_import",
 }
 _ALIASES = {"demo-data": "demo_data"}
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -59,6 +59,7 @@ from samsyn.statistics.disclosure import (
     Reason,
     Table,
 )
+from samsyn.statistics.models import PopulationFigure
 from samsyn.statistics.population import concern_rates
 from samsyn.teams.models import Invitation, InvitationStatus
 
@@ -711,10 +712,78 @@ def _share_extra(numerator: int = 0) -> Callable[[str | None, disclosure.Protect
     return extra
 
 
+def population_context(period: Period, scope: Scope) -> Figure | None:
+    """The imported population of the area (and its districts) in the period's year: 0–19,
+    20–64, 65+ and in all. None when nothing is imported for them (or for a school)."""
+    if scope.school is not None:
+        return None
+    year = period.start.year
+    if scope.district is not None:
+        names = [scope.district.name]
+    else:
+        districts = District.objects.filter(municipality=scope.municipality).order_by("name")
+        names = [
+            scope.municipality.code,
+            scope.municipality.name,
+            *districts.values_list("name", flat=True),
+        ]
+    found = {
+        f.area: f
+        for f in PopulationFigure.objects.filter(area__in=names, year__lte=year).order_by("year")
+    }
+    rows = [found[n] for n in dict.fromkeys(names) if n in found]
+    if not rows:
+        return None
+    labels = [
+        scope.municipality.name if f.area == scope.municipality.code else f.area for f in rows
+    ]
+    counts = [[f.children_0_19, f.aged_20_64, f.aged_65_plus] for f in rows]
+    table = Table(
+        row_labels=[f"{label} ({f.year})" for label, f in zip(labels, rows, strict=True)],
+        column_labels=[_("0–19 years"), _("20–64 years"), _("65 years and over")],
+        counts=counts,
+        row_totals=True,
+        column_totals=False,
+    )
+    return Figure(key="population", table=table)
+
+
+def _dependency_ratio(_label: str | None, row: disclosure.ProtectedRow) -> list[str]:
+    """(0–19 + 65+) / 20–64 with two decimals, from the published cells only."""
+    young, working, old = (cell.value for cell in row.cells[:3])
+    if young is None or working is None or old is None or working == 0:
+        return [disclosure.SECONDARY_DISPLAY]
+    ratio = (Decimal(young + old) / Decimal(working)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return [_decimal_display(ratio)]
+
+
 def publish(period: Period, scope: Scope) -> list[PublishedTable]:
     """Every figure for the period and area, protected, in the page's order."""
     district_header = _("District") if scope.school is None else _("School")
+    population = population_context(period, scope)
     tables = [
+        *(
+            [
+                _build(
+                    population,
+                    family="concerns",
+                    title=_("Population"),
+                    description=_(
+                        "Inhabitants by age group from the imported population statistics (the"
+                        " latest year up to the period's), and the demographic dependency ratio"
+                        " (0–19 + 65+) / 20–64."
+                    ),
+                    row_header=_("Area (year)"),
+                    extra_columns=(_("Dependency ratio"),),
+                    extra=_dependency_ratio,
+                    chart=False,
+                )
+            ]
+            if population is not None
+            else []
+        ),
         _publish_reports(reports_of_concern(period, scope), scope),
         _build(
             concerns_by_indicator(period, scope),

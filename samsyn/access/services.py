@@ -58,29 +58,37 @@ def access_children_listed(
     Lists are built from :func:`samsyn.access.policy.visible_children`, so every child is
     normally allowed; the decision is still made per child so that the log names its ground.
     """
-    shown: list[Child] = []
-    records: list[AccessRecord] = []
     items = list(children)
     decisions = decide_many(user, items, What.IDENTITY, Action.LIST)
-    for child in items:
-        decision = decisions[child.pk]
-        records.append(
+    _log_many(user, items, decisions, What.IDENTITY, Action.LIST, detail)
+    return [c for c in items if decisions[c.pk].allowed]
+
+
+def _log_many(
+    user: User | AnonymousUser,
+    children: list[Child],
+    decisions: dict[int, Decision],
+    what: What,
+    action: Action,
+    detail: str,
+) -> None:
+    """One log row per child with the policy's verdict, in one append."""
+    access_log_append(
+        records=[
             AccessRecord(
                 user_id=_user_id(user),
                 username=_username(user),
                 child_id=child.pk,
-                what=What.IDENTITY.value,
-                action=Action.LIST.value,
-                allowed=decision.allowed,
-                ground=decision.ground,
-                acting_unit_id=decision.unit_id,
+                what=what.value,
+                action=action.value,
+                allowed=decisions[child.pk].allowed,
+                ground=decisions[child.pk].ground,
+                acting_unit_id=decisions[child.pk].unit_id,
                 detail=detail,
             )
-        )
-        if decision.allowed:
-            shown.append(child)
-    access_log_append(records=records)
-    return shown
+            for child in children
+        ]
+    )
 
 
 def access_children_changed(
@@ -90,22 +98,7 @@ def access_children_changed(
     writes a school's attendance); return those the policy allows."""
     items = list(children)
     decisions = decide_many(user, items, what, Action.CHANGE)
-    access_log_append(
-        records=[
-            AccessRecord(
-                user_id=_user_id(user),
-                username=_username(user),
-                child_id=child.pk,
-                what=what.value,
-                action=Action.CHANGE.value,
-                allowed=decisions[child.pk].allowed,
-                ground=decisions[child.pk].ground,
-                acting_unit_id=decisions[child.pk].unit_id,
-                detail=detail,
-            )
-            for child in items
-        ]
-    )
+    _log_many(user, items, decisions, what, Action.CHANGE, detail)
     return [c for c in items if decisions[c.pk].allowed]
 
 

@@ -23,7 +23,8 @@ from samsyn.attendance.followup_models import (
 )
 from samsyn.attendance.indicators import Indicator
 from samsyn.attendance.models import AttendanceDay
-from samsyn.children.models import Child, Enrolment, EnrolmentKind
+from samsyn.attendance.signalling import pupils_at_school
+from samsyn.children.models import Child
 from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Role, Unit, UnitType
 
 SCHOOL_UNIT_TYPES = frozenset({UnitType.SCHOOL, UnitType.UPPER_SECONDARY})
@@ -328,11 +329,4 @@ def monthly_report(*, units: list[Unit], year: int, month: int) -> list[MonthRow
 def pupils_at(units: list[Unit]) -> set[int]:
     """The children with a school place today at ``units`` (whose attendance a lead uploads)."""
     today = timezone.localdate()
-    return set(
-        Enrolment.objects.filter(
-            Q(unit__in=units),
-            Q(kind__in=(EnrolmentKind.SCHOOL, EnrolmentKind.UPPER_SECONDARY)),
-            Q(start_date__lte=today),
-            Q(end_date__isnull=True) | Q(end_date__gte=today),
-        ).values_list("child_id", flat=True)
-    )
+    return {child_id for unit in units for child_id in pupils_at_school(today, unit)}

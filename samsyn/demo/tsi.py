@@ -37,7 +37,7 @@ from samsyn.concerns.services import (
     report_receive,
     report_register,
 )
-from samsyn.consent.models import ChildView, HowGiven, Purpose
+from samsyn.consent.models import ChildView, Consent, HowGiven, Purpose
 from samsyn.consent.services import consent_record, consent_withdraw
 from samsyn.organisations.models import Membership, Unit, UnitType
 from samsyn.plans.models import Decision, HowAgreed, InterventionType
@@ -177,6 +177,34 @@ def _type(code: str) -> InterventionType | None:
     return InterventionType.objects.filter(code=code).first()
 
 
+def _consent(
+    cast: Cast,
+    child: Child,
+    units: list[Unit],
+    *,
+    purpose: str,
+    days_ago: int,
+    valid_days: int = 365,
+    how_given: str = HowGiven.WRITTEN,
+    child_view: str = ChildView.NOT_ASKED,
+    child_view_note: str = "",
+) -> Consent:
+    """Both guardians' consent, documented by the principal, sharing the units' own domains."""
+    return consent_record(
+        actor=cast.users["rektor"],
+        child=child,
+        purpose=purpose,
+        units=units,
+        categories=sorted({unit.secrecy_domain for unit in units}),
+        valid_from=cast.day(days_ago),
+        valid_to=cast.day(days_ago) + dt.timedelta(days=valid_days),
+        how_given=how_given,
+        child_view=child_view,
+        child_view_note=child_view_note,
+        given_by=_guardians(child),
+    )
+
+
 # --- The stories ---------------------------------------------------------------------------
 
 
@@ -205,21 +233,15 @@ def _backa_barnet(cast: Cast, child: Child) -> Story:
         decision=TriageDecision.BARNTEAM,
     )
     yield cast.at(145, 15)
-    guardians = _guardians(child)
-    units = [cast.school, cast.student_health, cast.ifo, cast.bup]
     for purpose in (Purpose.BARNTEAM, Purpose.PLAN):
-        consent_record(
-            actor=u["rektor"],
-            child=child,
+        _consent(
+            cast,
+            child,
+            [cast.school, cast.student_health, cast.ifo, cast.bup],
             purpose=purpose,
-            units=units,
-            categories=sorted({x.secrecy_domain for x in units}),
-            valid_from=cast.day(145),
-            valid_to=cast.day(145) + dt.timedelta(days=365),
-            how_given=HowGiven.WRITTEN,
+            days_ago=145,
             child_view=ChildView.AGREES,
             child_view_note="Eleven vill att skolan och BUP pratar med varandra.",
-            given_by=guardians,
         )
     yield cast.at(144, 9)
     team = barnteam_convene(
@@ -372,20 +394,16 @@ def _gip_overdue(cast: Cast, child: Child) -> Story:
         decision=TriageDecision.BARNTEAM,
     )
     yield cast.at(105, 14)
-    units = [cast.school, cast.student_health, cast.ifo]
     for purpose in (Purpose.BARNTEAM, Purpose.PLAN):
-        consent_record(
-            actor=u["rektor"],
-            child=child,
+        _consent(
+            cast,
+            child,
+            [cast.school, cast.student_health, cast.ifo],
             purpose=purpose,
-            units=units,
-            categories=sorted({x.secrecy_domain for x in units}),
-            valid_from=cast.day(105),
-            valid_to=cast.day(105) + dt.timedelta(days=365),
+            days_ago=105,
             how_given=HowGiven.ORAL,
             child_view=ChildView.MIXED,
             child_view_note="Vill ha hjälp men inte att alla i skolan vet.",
-            given_by=_guardians(child),
         )
     yield cast.at(104, 10)
     barnteam_convene(
@@ -533,17 +551,13 @@ def _withdrawn(cast: Cast, child: Child) -> Story:
     """A consent that the guardians later withdrew."""
     u = cast.users
     yield cast.at(200, 10)
-    units = [cast.school, cast.student_health, cast.bup]
-    consent = consent_record(
-        actor=u["rektor"],
-        child=child,
+    consent = _consent(
+        cast,
+        child,
+        [cast.school, cast.student_health, cast.bup],
         purpose=Purpose.BARNTEAM,
-        units=units,
-        categories=sorted({x.secrecy_domain for x in units}),
-        valid_from=cast.day(200),
-        valid_to=cast.day(200) + dt.timedelta(days=300),
-        how_given=HowGiven.WRITTEN,
-        given_by=_guardians(child),
+        days_ago=200,
+        valid_days=300,
     )
     yield cast.at(90, 16)
     consent_withdraw(

@@ -25,7 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -455,11 +456,23 @@ def guardian_notifications(period: Period, scope: Scope) -> Figure | None:
         return None
     labels = _school_labels(schools)
     counts = {u.pk: [0, 0, 0] for u in schools}
-    for unit_id, day, notified_at in GuardianNotification.objects.filter(
-        unit__in=schools, date__gte=period.start, date__lte=period.end
-    ).values_list("unit_id", "date", "notified_at"):
-        column = 2 if notified_at is None else (0 if _local(notified_at) <= day else 1)
-        counts[unit_id][column] += 1
+    told = Q(notified_at__isnull=False)
+    # TruncDate takes the local (Stockholm) date of when the guardians were told.
+    rows = (
+        GuardianNotification.objects.filter(
+            unit__in=schools, date__gte=period.start, date__lte=period.end
+        )
+        .annotate(told_on=TruncDate("notified_at"))
+        .values("unit_id")
+        .annotate(
+            same_day=Count("pk", filter=told & Q(told_on__lte=F("date"))),
+            later=Count("pk", filter=told & Q(told_on__gt=F("date"))),
+            never=Count("pk", filter=~told),
+        )
+        .values_list("unit_id", "same_day", "later", "never")
+    )
+    for unit_id, same_day, later, never in rows:
+        counts[unit_id] = [same_day, later, never]
     table = Table(
         row_labels=[labels[u.pk] for u in schools],
         column_labels=[_("Told the same day"), _("Told later"), _("Not told")],

@@ -65,7 +65,7 @@ MODELS = (
     "teams.Invitation",
     "plans.Plan",
     "plans.FollowUp",
-    "attendance.AttendanceDay",
+    "attendance.AttendanceMonth",
     "attendance.GuardianNotification",
     "attendance.AbsenceInvestigation",
 )

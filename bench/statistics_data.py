@@ -6,8 +6,8 @@ come from one seeded :class:`random.Random` walked in a fixed order, and are wri
 PostgreSQL ``COPY`` (ids assigned here, sequences reset afterwards). The pupil-days and the
 guardian-notification duties are made by PostgreSQL itself (``INSERT … SELECT`` over the school
 enrolments × the school days), every random choice a hash of (pupil, day), so that ~29 million
-rows take minutes rather than an hour; the indexes of ``attendance_day`` are dropped for the
-load and rebuilt after it.
+pupil-days take minutes rather than an hour; they are made in a temporary table and packed into
+the stored pupil-months (ADR 8) by one ``INSERT … SELECT … GROUP BY``.
 
 The municipality (``--children`` 50,000 children born 1 Aug 2006 – 31 Jul 2026, i.e. 0–19 at the
 end of the window 1 Aug 2021 – 31 Jul 2026):
@@ -950,12 +950,14 @@ def _tsi(
 
 
 def _attendance(connection: Any, world: World, log: Any = print) -> None:
-    """Pupil-days for every school day of every school enrolment, in SQL; then the duties."""
+    """Pupil-days for every school day of every school enrolment, in SQL, packed into the
+    stored pupil-months (ADR 8); then the duties."""
     from samsyn.attendance.followup_models import GuardianNotification
-    from samsyn.attendance.models import AttendanceDay
+    from samsyn.attendance.models import AttendanceMonth
     from samsyn.children.models import Enrolment
 
-    days = AttendanceDay._meta.db_table
+    months = AttendanceMonth._meta.db_table
+    days = "bench_day"
     enrol = Enrolment._meta.db_table
     notes = GuardianNotification._meta.db_table
     started = time.perf_counter()
@@ -966,33 +968,21 @@ def _attendance(connection: Any, world: World, log: Any = print) -> None:
             [school_days()],
         )
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND indexname NOT LIKE %s",
-            [days, "%_pkey"],
+            f"CREATE TEMP TABLE {days} (child_id bigint, date date, scheduled_minutes integer, "
+            "attendance_minutes integer, valid_absence_minutes integer, "
+            "invalid_absence_minutes integer, other_attendance_minutes integer, "
+            "lesson_count integer, absence_reasons text)"
         )
-        indexes = cursor.fetchall()
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'u'",
-            [days],
-        )
-        constraints = cursor.fetchall()
-        for name, _definition in constraints:
-            cursor.execute(f'ALTER TABLE "{days}" DROP CONSTRAINT "{name}"')
-        constraint_names = {n for n, _d in constraints}
-        for name, _definition in indexes:
-            if name not in constraint_names:
-                cursor.execute(f'DROP INDEX "{name}"')
         away = " ".join(f"WHEN {k} THEN {v}" for k, v in enumerate(AWAY))
         # u1: whole day away?  u2: unexcused?  u3: a missed lesson?
         insert = f"""
             INSERT INTO "{days}" (child_id, date, scheduled_minutes, attendance_minutes,
                 valid_absence_minutes, invalid_absence_minutes, other_attendance_minutes,
-                lesson_count, absence_reasons, import_id)
+                lesson_count, absence_reasons)
             SELECT child_id, day, sched,
                    sched - valid - invalid - other,
                    valid, invalid, other, lessons,
-                   CASE WHEN valid > 0 THEN 'Sjukdom' ELSE '' END, NULL
+                   CASE WHEN valid > 0 THEN 'Sjukdom' ELSE '' END
             FROM (
                 SELECT child_id, day, sched, lessons,
                        CASE WHEN u1 < p AND u2 >= 0.1 THEN sched
@@ -1032,14 +1022,31 @@ def _attendance(connection: Any, world: World, log: Any = print) -> None:
             cursor.execute(insert, [month, following])
             total += cursor.rowcount
             month = following
-        world.counts[days] = total
-        log(f"    {total:,} pupil-days inserted: {time.perf_counter() - started:.0f} s")
-        for name, definition in constraints:
-            cursor.execute(f'ALTER TABLE "{days}" ADD CONSTRAINT "{name}" {definition}')
-        for name, definition in indexes:
-            if name not in constraint_names:
-                cursor.execute(definition)
-        log(f"    indexes rebuilt: {time.perf_counter() - started:.0f} s")
+        log(f"    {total:,} pupil-days made: {time.perf_counter() - started:.0f} s")
+        day_of_month = "extract(day FROM date)::int"
+        cursor.execute(
+            f"""
+            INSERT INTO "{months}" (child_id, month, days, reasons, school_days,
+                scheduled_minutes, valid_absence_minutes, invalid_absence_minutes, import_id)
+            SELECT child_id, date_trunc('month', date)::date,
+                   string_agg(concat_ws(',', {day_of_month}, scheduled_minutes,
+                       attendance_minutes, valid_absence_minutes, invalid_absence_minutes,
+                       other_attendance_minutes, lesson_count), ';' ORDER BY date),
+                   coalesce(string_agg(CASE WHEN absence_reasons <> ''
+                       THEN {day_of_month} || chr(31) || absence_reasons END,
+                       chr(30) ORDER BY date), ''),
+                   count(*) FILTER (WHERE scheduled_minutes > 0),
+                   sum(scheduled_minutes), sum(valid_absence_minutes),
+                   sum(invalid_absence_minutes), NULL
+            FROM "{days}" GROUP BY 1, 2 ORDER BY 2, 1
+            """
+        )
+        world.counts[months] = cursor.rowcount
+        world.counts["pupil-days"] = total
+        log(
+            f"    packed into {cursor.rowcount:,} pupil-months: "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         # Guardian-notification duties: each day with unexcused absence, at the day's school.
         cursor.execute(
             f"""

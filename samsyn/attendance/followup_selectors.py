@@ -22,7 +22,8 @@ from samsyn.attendance.followup_models import (
     GuardianNotification,
 )
 from samsyn.attendance.indicators import Indicator
-from samsyn.attendance.models import AttendanceDay
+from samsyn.attendance.models import AttendanceMonth
+from samsyn.attendance.selectors import load_days
 from samsyn.attendance.signalling import pupils_at_school
 from samsyn.children.models import Child
 from samsyn.organisations.models import NO_CHILD_DATA_ROLES, Role, Unit, UnitType
@@ -125,10 +126,10 @@ def weekly_absence(
     end = as_of or timezone.localdate()
     start = end - dt.timedelta(days=end.weekday()) - dt.timedelta(weeks=weeks - 1)
     sums: dict[tuple[int, int], list[int]] = {}
-    rows = AttendanceDay.objects.filter(child=child, date__gte=start, date__lte=end).values_list(
+    days = load_days([child.pk], start, end).select(
         "date", "scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes"
     )
-    for day, scheduled, valid, invalid in rows:
+    for day, scheduled, valid, invalid in days.iter_rows():
         year, week, _weekday = day.isocalendar()
         total = sums.setdefault((year, week), [0, 0, 0])
         total[0] += scheduled
@@ -151,7 +152,7 @@ def weekly_absence(
 def has_attendance(child: Child) -> bool:
     """Whether there is anything to show: attendance days or a signal."""
     return (
-        AttendanceDay.objects.filter(child=child).exists()
+        AttendanceMonth.objects.filter(child=child).exists()
         or AbsenceSignal.objects.filter(child=child).exists()
     )
 

@@ -1,9 +1,9 @@
-"""School attendance, stored per pupil and school day, and the log of the imports that wrote it.
+"""School attendance, stored per pupil and month of school days, and the log of the imports.
 
 A school system reports attendance per lesson; a year for 50,000 pupils is about 57 million
-lessons. Samsyn stores one row per pupil and day (about 9 million a year): the sums of the day's
-lessons. An import replaces each pupil-day it contains as a whole: the day's lessons in the file
-*are* the day.
+lessons, about 9 million pupil-days. Samsyn keeps the sums of each pupil-day, packed one row per
+pupil and month (about 550,000 rows a year, ADR 8). An import replaces each pupil-day it contains
+as a whole: the day's lessons in the file *are* the day.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class AttendanceImport(models.Model):
     lines_total = models.PositiveBigIntegerField(_("lines read"), default=0)
     days_in_file = models.PositiveBigIntegerField(_("pupil-days in the file"), default=0)
     days_written = models.PositiveBigIntegerField(_("pupil-days written"), default=0)
+    # The last date among the pupil-days written (the day to refresh the signals as of).
+    last_day_written = models.DateField(_("last day written"), null=True, blank=True)
     # Identity numbers (YYYYMMDD-NNNN) in the file that match no child; their lines are skipped.
     unknown_pupils = models.JSONField(_("unknown pupils"), default=list, blank=True)
     # [{"line": int | None, "message": str}] — Swedish reasons, the line prefix not included.
@@ -68,57 +70,60 @@ class AttendanceImport(models.Model):
         return f"{self.get_source_kind_display()} {self.file_name} ({self.status})"
 
 
-class AttendanceDay(models.Model):
-    """One pupil's attendance on one school day: the sums over the day's lessons."""
+class AttendanceMonth(models.Model):
+    """One pupil's attendance over one calendar month: the sums of each school day's lessons.
 
-    # No index of its own: the unique (child, date) index serves lookups by child.
-    # No database constraint: checking ~9 million new rows against the child table at commit
-    # costs a third of a year's import (ADR 7). Rows are only written by the import, which maps
-    # every personnummer to an existing child, and Django's collector still cascades deletes.
-    # No index of its own either: the unique (child, date) index serves it.
+    The days are packed into one text value (ADR 8), ordered by date, separated by ``;``, each
+    ``day-of-month,scheduled,attended,valid absence,invalid absence,other attendance,lessons``
+    (minutes, and the number of lessons). A year for 50,000 pupils is about 550,000 rows instead
+    of 9 million day rows: an import writes and the indicators read a twentieth of the rows.
+    ``samsyn.attendance.importing.packing`` packs and unpacks; everything else reads days
+    through ``selectors.load_days``. The month's totals are kept beside it for the statistics.
+    """
+
+    # Neither a database constraint nor an index of its own (the unique (child, month) index
+    # serves lookups by child): only the import writes months, and it maps every personnummer
+    # to an existing child; Django's collector still cascades deletes.
     child = models.ForeignKey(
         Child,
         on_delete=models.CASCADE,
-        related_name="attendance_days",
+        related_name="attendance_months",
         db_index=False,
         db_constraint=False,
     )
-    date = models.DateField(_("date"))
+    month = models.DateField(_("month"))  # the first day of the month
+    days = models.TextField(_("days (packed)"))
+    # The days' distinct absence reasons: ``day-of-month<US>reasons`` for each day that has any,
+    # separated by the record separator (US = \x1f, RS = \x1e); reasons joined by "; ".
+    reasons = models.TextField(_("absence reasons"), blank=True, default="")
+    school_days = models.PositiveSmallIntegerField(_("school days"))
     scheduled_minutes = models.PositiveIntegerField(_("scheduled minutes"))
-    attendance_minutes = models.PositiveIntegerField(_("attendance minutes"))
     valid_absence_minutes = models.PositiveIntegerField(_("valid absence minutes"))
     invalid_absence_minutes = models.PositiveIntegerField(_("invalid absence minutes"))
-    # Present at another school activity (e.g. the pupil council) instead of the lesson.
-    other_attendance_minutes = models.PositiveIntegerField(_("other attendance minutes"))
-    lesson_count = models.PositiveIntegerField(_("lessons"))
-    # The day's distinct absence reasons, sorted, joined with "; ".
-    absence_reasons = models.TextField(_("absence reasons"), blank=True, default="")
-    # The import that last changed this day. Neither a database constraint nor an index: an
-    # import writes millions of days that all point at one import row, and the constraint's
-    # check per row (a lock on that one row) made bulk upserts many times slower. Django still
-    # sets it to NULL when an import is deleted.
+    # The import that last changed this month (no constraint, no index: one import writes
+    # hundreds of thousands of months that all point at one import row).
     import_run = models.ForeignKey(
         AttendanceImport,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="days",
+        related_name="months",
         db_column="import_id",
         db_constraint=False,
         db_index=False,
     )
 
     class Meta:
-        ordering = ["child", "date"]
+        ordering = ["child", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "date"], name="attendance_day_child_date")
+            models.UniqueConstraint(fields=["child", "month"], name="attendance_month_child")
         ]
-        indexes = [models.Index(fields=["date"], name="attendance_day_date")]
-        verbose_name = _("attendance day")
-        verbose_name_plural = _("attendance days")
+        indexes = [models.Index(fields=["month"], name="attendance_month_month")]
+        verbose_name = _("attendance month")
+        verbose_name_plural = _("attendance months")
 
     def __str__(self) -> str:
-        return f"{self.child_id} {self.date}"
+        return f"{self.child_id} {self.month:%Y-%m}"
 
 
 # Signals, the guardian-notification duty, investigations and settings live in their own module.
@@ -135,8 +140,8 @@ from samsyn.attendance.followup_models import (  # noqa: E402
 __all__ = [
     "AbsenceInvestigation",
     "AbsenceSignal",
-    "AttendanceDay",
     "AttendanceImport",
+    "AttendanceMonth",
     "AttendanceSettings",
     "GuardianNotification",
     "ImportStatus",

@@ -1,16 +1,18 @@
-"""Attendance reads."""
+"""Attendance reads: the stored pupil-months unpacked into pupil-days (ADR 8)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
 from django.db import connection
 
-from samsyn.attendance.models import AttendanceDay
+from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
+from samsyn.attendance.importing.packing import unpack_months
+from samsyn.attendance.importing.writer import copy_out
+from samsyn.attendance.models import AttendanceMonth
 
 DAY_SCHEMA: dict[str, Any] = {
     "child_id": pl.Int64,
@@ -21,43 +23,80 @@ DAY_SCHEMA: dict[str, Any] = {
     "invalid_absence_minutes": pl.Int64,
     "other_attendance_minutes": pl.Int64,
 }
+_MONTH_COLUMNS: dict[str, Any] = {
+    "child_id": pl.Int64,
+    "month": pl.Date,
+    "days": pl.String,
+    "reasons": pl.String,
+    "import_id": pl.Int64,
+}
 
 
 def load_days(
     child_ids: Iterable[int] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    *,
+    details: bool = False,
 ) -> pl.DataFrame:
     """Pupil-days as a Polars frame (columns ``DAY_SCHEMA``), sorted by child and date.
 
-    ``child_ids`` None means every child; ``start`` and ``end`` are inclusive. On PostgreSQL the
-    rows come with ``COPY … TO STDOUT`` (millions of rows in seconds).
+    ``child_ids`` None means every child; ``start`` and ``end`` are inclusive. With ``details``
+    also ``lesson_count``, ``absence_reasons`` and ``import_id`` (the import that last changed
+    the day's month). On PostgreSQL the months come with ``COPY … TO STDOUT``.
     """
-    columns = ", ".join(DAY_SCHEMA)
+    schema = {**DETAIL_SCHEMA, "import_id": pl.Int64} if details else DAY_SCHEMA
+    ids = None if child_ids is None else sorted({int(i) for i in child_ids})
+    if ids is not None and not ids:
+        return pl.DataFrame(schema=schema)
+    months = _months(ids, start, end, details)
+    days = unpack_months(months, reasons=details)
+    if details:
+        days = days.join(
+            months.select("child_id", "month", "import_id"),
+            left_on=["child_id", pl.col("date").dt.month_start()],
+            right_on=["child_id", "month"],
+            how="left",
+        )
+    if start is not None:
+        days = days.filter(pl.col("date") >= start)
+    if end is not None:
+        days = days.filter(pl.col("date") <= end)
+    return days.sort("child_id", "date").select(list(schema))
+
+
+def _months(
+    ids: list[int] | None, start: dt.date | None, end: dt.date | None, details: bool
+) -> pl.DataFrame:
+    names = ["child_id", "month", "days", *(["reasons", "import_id"] if details else [])]
+    schema = {k: _MONTH_COLUMNS[k] for k in names}
     where: list[str] = []
     params: list[Any] = []
-    ids = None if child_ids is None else [int(i) for i in child_ids]
-    if ids is not None and not ids:
-        return pl.DataFrame(schema=DAY_SCHEMA)
     if start is not None:
-        where.append("date >= %s")
-        params.append(start)
+        where.append("month >= %s")
+        params.append(start.replace(day=1))
     if end is not None:
-        where.append("date <= %s")
+        where.append("month <= %s")
         params.append(end)
-    table = AttendanceDay._meta.db_table
+    table = AttendanceMonth._meta.db_table
     if connection.vendor == "postgresql":
-        return _load_days_postgresql(where, params, ids)
-    # The date as text: the driver would otherwise turn each into a Python date.
-    columns = columns.replace("date", "CAST(date AS TEXT)", 1)
-    rows: list[tuple[Any, ...]] = []
+        if ids is not None:
+            where.append("child_id = ANY(%s)")
+            params.append(ids)
+        sql = f"SELECT {', '.join(names)} FROM {table}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return copy_out(sql, params, schema)
+    # SQLite: the month as text (the driver would otherwise make each a Python date).
+    columns = ", ".join(names).replace("month", "CAST(month AS TEXT)", 1)
     chunks: list[list[int] | None] = [None]
     if ids is not None:
         chunks = [ids[i : i + 900] for i in range(0, len(ids), 900)]
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for chunk in chunks:
             conditions = list(where)
-            values = list(params)
+            values: list[Any] = [v.isoformat() for v in params]
             if chunk is not None:
                 conditions.append(f"child_id IN ({', '.join(['%s'] * len(chunk))})")
                 values += chunk
@@ -66,66 +105,6 @@ def load_days(
                 sql += " WHERE " + " AND ".join(conditions)
             cursor.execute(sql, values)
             rows.extend(cursor.fetchall())
-    frame = pl.DataFrame(rows, schema={**DAY_SCHEMA, "date": pl.String}, orient="row").with_columns(
-        pl.col("date").str.to_date("%Y-%m-%d")
-    )
-    return frame.sort("child_id", "date")
-
-
-_EPOCH = dt.date(2000, 1, 1)
-_VALUES = [k for k in DAY_SCHEMA if k not in ("child_id", "date")]
-
-
-def _load_days_postgresql(
-    where: list[str], params: list[Any], ids: list[int] | None
-) -> pl.DataFrame:
-    """One COPY row per pupil with the pupil's days packed as text, unpacked by Polars.
-
-    PostgreSQL sends a COPY message per row, and reading millions of them one by one costs more
-    in Python than everything else here; a few tens of thousands of packed rows do not. Each
-    day is ``days-since-2000,scheduled,attended,valid,invalid,other``, days joined by ``;``.
-    """
-    if ids is not None:
-        where.append("child_id IN (SELECT unnest(%s::bigint[]))")
-        params.append(ids)
-    packed = ", ".join(["(date - DATE '2000-01-01')", *_VALUES])
-    sql = (
-        f"SELECT child_id, string_agg(concat_ws(',', {packed}), ';' ORDER BY date) "
-        f"FROM {AttendanceDay._meta.db_table}"
-    )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " GROUP BY child_id ORDER BY child_id"
-    connection.ensure_connection()
-    raw: Any = connection.connection
-    buffer = io.BytesIO()
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
-        for block in copy:
-            buffer.write(block)
-    if not buffer.getvalue():
-        return pl.DataFrame(schema=DAY_SCHEMA)
-    buffer.seek(0)
-    pupils = pl.read_csv(
-        buffer,
-        has_header=False,
-        separator="\t",
-        quote_char=None,
-        new_columns=["child_id", "days"],
-        schema={"child_id": pl.Int64, "days": pl.String},
-    )
-    fields = ["day", *_VALUES]
-    days = (
-        pupils.with_columns(pl.col("days").str.split(";"))
-        .explode("days")
-        .with_columns(
-            pl.col("days").str.split_exact(",", len(fields) - 1).struct.rename_fields(fields)
-        )
-        .unnest("days")
-    )
-    return days.select(
-        pl.col("child_id"),
-        (pl.lit(_EPOCH) + pl.duration(days=pl.col("day").cast(pl.Int64)))
-        .cast(pl.Date)
-        .alias("date"),
-        *[pl.col(k).cast(pl.Int64) for k in _VALUES],
+    return pl.DataFrame(rows, schema={**schema, "month": pl.String}, orient="row").with_columns(
+        pl.col("month").str.to_date("%Y-%m-%d")
     )

@@ -16,6 +16,7 @@ written (``total`` is 0 until the file has been read). The import row's ``progre
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -29,7 +30,6 @@ from typing import TYPE_CHECKING
 import polars as pl
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from samsyn.attendance.importing import columns as c
@@ -66,6 +66,7 @@ class ImportResult:
     lines_total: int = 0
     days_in_file: int = 0
     days_written: int = 0
+    last_day_written: dt.date | None = None
     unknown_pupils: list[str] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
 
@@ -153,6 +154,7 @@ def _finish(
         lines_total=run.lines_total,
         days_in_file=run.days_in_file,
         days_written=run.days_written,
+        last_day_written=run.last_day_written,
         unknown_pupils=list(run.unknown_pupils),
         errors=errors or [],
     )
@@ -197,9 +199,11 @@ def _run(
     report(lines, total, save=True)
     try:
         with transaction.atomic():
-            run.days_written = write_days(
+            written = write_days(
                 known, import_id=run.pk, progress=lambda done: report(lines + done)
             )
+            run.days_written = written.days
+            run.last_day_written = written.last
             result = _finish(run, ImportStatus.SUCCEEDED)
     except Exception as exc:
         run.days_written = 0
@@ -335,7 +339,7 @@ def upload_run(import_id: int, user_id: int, allowed: set[int]) -> ImportResult:
     from samsyn.access.policy import What
     from samsyn.access.services import access_children_changed
     from samsyn.accounts.models import User
-    from samsyn.attendance.models import AttendanceDay
+    from samsyn.attendance.models import AttendanceMonth
     from samsyn.attendance.signalling import signals_refresh
 
     run = AttendanceImport.objects.get(pk=import_id)
@@ -350,7 +354,7 @@ def upload_run(import_id: int, user_id: int, allowed: set[int]) -> ImportResult:
         path.unlink(missing_ok=True)
     if not result.succeeded or not result.days_written:
         return result
-    written = AttendanceDay.objects.filter(import_run_id=import_id)
+    written = AttendanceMonth.objects.filter(import_run_id=import_id)
     user = User.objects.get(pk=user_id)
     with transaction.atomic():
         access_children_changed(
@@ -359,7 +363,6 @@ def upload_run(import_id: int, user_id: int, allowed: set[int]) -> ImportResult:
             what=What.ATTENDANCE,
             detail="attendance: upload",
         )
-    last = written.aggregate(last=Max("date"))["last"]
-    if last is not None:
-        signals_refresh(as_of=last)
+    if result.last_day_written is not None:
+        signals_refresh(as_of=result.last_day_written)
     return result

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samsyn.attendance.followup_models import AbsenceInvestigation, GuardianNotification
-from samsyn.attendance.models import AttendanceDay
+from samsyn.attendance.models import AttendanceMonth
 from samsyn.children.models import Child, Enrolment
 from samsyn.concerns.models import (
     ConcernIndicator,
@@ -395,7 +395,7 @@ def _school_labels(schools: Sequence[Unit]) -> dict[int, str]:
 
 
 def absence_bands(period: Period, scope: Scope) -> Figure | None:
-    """Pupils per school in each absence band over the period's pupil-days.
+    """Pupils per school in each absence band over the period's school days.
 
     A pupil's share is (valid + unexcused absence minutes) / scheduled minutes over the
     period; the pupil counts at the school of their latest school enrolment in the period.
@@ -415,10 +415,11 @@ def absence_bands(period: Period, scope: Scope) -> Figure | None:
     ):
         school_of[child_id] = unit_id  # the latest wins
     counts = {u.pk: [0] * len(ABSENCE_BANDS) for u in schools}
+    # Periods are whole months, so the months' stored totals give the period's sums.
     sums = (
-        AttendanceDay.objects.filter(
-            date__gte=period.start,
-            date__lte=period.end,
+        AttendanceMonth.objects.filter(
+            month__gte=period.start,
+            month__lte=period.end,
             child_id__in=enrolments.values("child_id"),
         )
         .values("child_id")

@@ -1,8 +1,10 @@
-"""Writing pupil-days: COPY on PostgreSQL, executemany upsert batches on SQLite.
+"""Writing pupil-days into the packed pupil-months (ADR 8): COPY on PostgreSQL, upsert batches
+on SQLite.
 
-A day in the file replaces the stored day as a whole; a stored day with the very same values is
-not touched (so re-importing a file writes nothing, and ``days_written`` counts real changes).
-Call inside a transaction.
+A day in the file replaces the stored day as a whole; the other stored days of the month stay.
+A stored day with the very same values is not touched (so re-importing a file writes nothing, and
+``days`` counts real changes), and only the months with a changed day are rewritten. Call inside
+a transaction.
 """
 
 from __future__ import annotations
@@ -10,128 +12,180 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 from django.db import connection
 
-from samsyn.attendance.models import AttendanceDay
-
-VALUE_COLUMNS = (
-    "scheduled_minutes",
-    "attendance_minutes",
-    "valid_absence_minutes",
-    "invalid_absence_minutes",
-    "other_attendance_minutes",
-    "lesson_count",
-    "absence_reasons",
+from samsyn.attendance.importing.packing import (
+    DAY_SCHEMA,
+    DAY_VALUES,
+    MONTH_SCHEMA,
+    MONTH_TOTALS,
+    pack_months,
+    unpack_months,
 )
-COLUMNS = ("child_id", "date", *VALUE_COLUMNS, "import_id")
-_COPY_BATCH = 500_000
-_SQLITE_BATCH = 5_000
+from samsyn.attendance.models import AttendanceMonth
+
+STORED = ("days", "reasons", *MONTH_TOTALS, "import_id")
+COLUMNS = ("child_id", "month", *STORED)
+_COPY_BATCH = 100_000
+_SQLITE_BATCH = 2_000
+# Up to this many pupils in a file, only their months are read for comparing; a larger file
+# (a municipality's) reads every month of its date range in one scan.
+_FEW_PUPILS = 5_000
+
+
+@dataclass(frozen=True)
+class Written:
+    days: int  # pupil-days new or changed
+    last: dt.date | None  # the last date among them
 
 
 def _table() -> str:
-    return AttendanceDay._meta.db_table
-
-
-def _upsert_tail(distinct: str) -> str:
-    sets = ", ".join(f"{k} = excluded.{k}" for k in (*VALUE_COLUMNS, "import_id"))
-    changed = " OR ".join(f"d.{k} {distinct} excluded.{k}" for k in VALUE_COLUMNS)
-    return f"ON CONFLICT (child_id, date) DO UPDATE SET {sets} WHERE {changed}"
+    return AttendanceMonth._meta.db_table
 
 
 def write_days(
-    days: pl.DataFrame, *, import_id: int, progress: Callable[[int], None] | None = None
-) -> int:
-    """Store ``days`` (``child_id``, ``date`` and VALUE_COLUMNS); return the rows changed.
+    days: pl.DataFrame, *, import_id: int | None, progress: Callable[[int], None] | None = None
+) -> Written:
+    """Store ``days`` (``child_id``, ``date``, the day values and ``absence_reasons``).
 
-    The stored days of the file's date range are read and compared first (in Polars), so only
-    new and changed days are written: re-importing a file writes nothing at all. On PostgreSQL
-    the table is locked against other writers (readers go on) for the rest of the transaction,
-    so that the comparison stays true; new days are then COPied straight into the table and
-    changed ones updated from a COPied temporary table. On SQLite (one writer at a time anyway)
-    an upsert in executemany batches.
+    The stored months of the file's pupils and date range are read and unpacked first, so that
+    only new and changed days count and only their months are written: re-importing a file
+    writes nothing at all. On PostgreSQL the table is locked against other writers (readers go
+    on) for the rest of the transaction, so that the comparison stays true; new months are then
+    COPied straight into the table and changed ones updated from a COPied temporary table. On
+    SQLite (one writer at a time anyway) an upsert in executemany batches. ``progress`` gets
+    the number of the file's days dealt with so far.
     """
     if days.is_empty():
-        return 0
+        return Written(0, None)
     frame = days.select(
         pl.col("child_id").cast(pl.Int64),
         pl.col("date").cast(pl.Date),
-        *[pl.col(k) for k in VALUE_COLUMNS],
-        pl.lit(import_id, dtype=pl.Int64).alias("import_id"),
+        *[pl.col(k).cast(pl.Int64) for k in DAY_VALUES],
+        pl.col("absence_reasons").fill_null("").cast(pl.String),
     )
-    postgresql = connection.vendor == "postgresql"
-    if postgresql:
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {_table()} IN SHARE ROW EXCLUSIVE MODE")
-    stored = _stored_days(frame["date"].min(), frame["date"].max())  # type: ignore[arg-type]
-    changed = frame.join(stored, on=["child_id", "date", *VALUE_COLUMNS], how="anti")
+    first: dt.date = frame["date"].min()  # type: ignore[assignment]
+    last: dt.date = frame["date"].max()  # type: ignore[assignment]
+    pupils = frame["child_id"].unique()
+    stored_months = _stored_months(
+        first.replace(day=1), last, pupils.to_list() if len(pupils) <= _FEW_PUPILS else None
+    )
+    if stored_months.is_empty():  # nothing stored yet for these pupils and months
+        if progress is not None:
+            progress(0)
+        months = pack_months(frame).with_columns(
+            pl.lit(import_id, dtype=pl.Int64).alias("import_id")
+        )
+        return _write(frame, 0, months, months.clear(), progress)
+    stored = unpack_months(stored_months)
+    changed = frame.join(stored, on=list(DAY_SCHEMA), how="anti", nulls_equal=True)
     skipped = len(frame) - len(changed)
     if progress is not None:
         progress(skipped)
     if changed.is_empty():
-        return 0
+        return Written(0, None)
 
-    def report(done: int) -> None:
+    # The months with a changed day: their stored days not in the file, and the file's days.
+    touched = changed.select("child_id", pl.col("date").dt.month_start().alias("month")).unique()
+
+    def in_touched(part: pl.DataFrame) -> pl.DataFrame:
+        keyed = part.with_columns(pl.col("date").dt.month_start().alias("month"))
+        return keyed.join(touched, on=["child_id", "month"], how="semi").drop("month")
+
+    kept = in_touched(stored).join(frame, on=["child_id", "date"], how="anti")
+    months = pack_months(pl.concat([kept, in_touched(frame)])).with_columns(
+        pl.lit(import_id, dtype=pl.Int64).alias("import_id")
+    )
+    existing = stored_months.select("child_id", "month")
+    new = months.join(existing, on=["child_id", "month"], how="anti")
+    updated = months.join(existing, on=["child_id", "month"], how="semi")
+    return _write(changed, skipped, new, updated, progress)
+
+
+def _write(
+    changed: pl.DataFrame,
+    skipped: int,
+    new: pl.DataFrame,
+    updated: pl.DataFrame,
+    progress: Callable[[int], None] | None,
+) -> Written:
+    """Write the ``new`` and ``updated`` months that hold the ``changed`` days."""
+    per_month = len(changed) / max(len(new) + len(updated), 1)
+
+    def report(done_months: int) -> None:
         if progress is not None:
-            progress(skipped + done)
+            progress(skipped + int(done_months * per_month))
 
-    if postgresql:
-        new = changed.join(stored, on=["child_id", "date"], how="anti")
-        updated = changed.join(stored, on=["child_id", "date"], how="semi")
-        return _write_postgresql(new, updated, report)
-    return _write_executemany(changed, report)
-
-
-def _stored_days(start: dt.date, end: dt.date) -> pl.DataFrame:
-    """The stored days from ``start`` to ``end`` with every value column (for comparing)."""
-    schema: dict[str, Any] = {
-        "child_id": pl.Int64,
-        "date": pl.Date,
-        **{k: pl.Int64 for k in VALUE_COLUMNS if k != "absence_reasons"},
-        "absence_reasons": pl.String,
-    }
-    columns = ", ".join(schema)
-    sql = f"SELECT {columns} FROM {_table()} WHERE date >= %s AND date <= %s"
     if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        raw: Any = connection.connection
-        buffer = io.BytesIO()
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", (start, end)) as copy,
-        ):
-            for block in copy:
-                buffer.write(block)
-        if not buffer.getvalue():
-            return pl.DataFrame(schema=schema)
-        buffer.seek(0)
-        frame = pl.read_csv(buffer, has_header=False, schema=schema)
+        _write_postgresql(new, updated, report)
+    else:
+        _write_executemany(pl.concat([new, updated]), report)
+    return Written(len(changed), changed["date"].max())  # type: ignore[arg-type]
+
+
+def _stored_months(start: dt.date, end: dt.date, child_ids: list[int] | None) -> pl.DataFrame:
+    """The stored months from ``start``'s month to ``end``'s (of ``child_ids`` when given)."""
+    schema = {
+        k: v for k, v in MONTH_SCHEMA.items() if k in ("child_id", "month", "days", "reasons")
+    }
+    sql = f"SELECT child_id, month, days, reasons FROM {_table()} WHERE month >= %s AND month <= %s"
+    params: list[Any] = [start, end]
+    if connection.vendor == "postgresql":
+        if child_ids is not None:
+            sql += " AND child_id = ANY(%s)"
+            params.append(child_ids)
+        frame = copy_out(sql, params, schema)
     else:
         with connection.cursor() as cursor:
             cursor.execute(
-                sql.replace("child_id, date,", "child_id, CAST(date AS TEXT),", 1),
+                sql.replace("child_id, month,", "child_id, CAST(month AS TEXT),", 1),
                 [start.isoformat(), end.isoformat()],
             )
             rows = cursor.fetchall()
-        frame = pl.DataFrame(rows, schema={**schema, "date": pl.String}, orient="row").with_columns(
-            pl.col("date").str.to_date("%Y-%m-%d")
-        )
-    return frame.with_columns(pl.col("absence_reasons").fill_null(""))
+        frame = pl.DataFrame(
+            rows, schema={**schema, "month": pl.String}, orient="row"
+        ).with_columns(pl.col("month").str.to_date("%Y-%m-%d"))
+        if child_ids is not None:
+            frame = frame.filter(pl.col("child_id").is_in(child_ids))
+    return frame.with_columns(pl.col("reasons").fill_null(""))
+
+
+def copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run ``sql`` with ``COPY … TO STDOUT`` on PostgreSQL and read the rows with Polars (one
+    COPY message per row is read in C, not in Python)."""
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    buffer = io.BytesIO()
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
+    ):
+        for block in copy:
+            buffer.write(block)
+    if not buffer.getvalue():
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, schema=schema)
 
 
 def _copy_in(cursor: Any, table: str, frame: pl.DataFrame, report: Callable[[int], None]) -> None:
     """COPY ``frame`` (COLUMNS) into ``table`` in batches, reporting after each."""
     columns = ", ".join(COLUMNS)
     done = 0
-    for batch in frame.iter_slices(_COPY_BATCH):
+    for batch in frame.select(COLUMNS).iter_slices(_COPY_BATCH):
         buffer = io.BytesIO()
         batch.write_csv(buffer, include_header=False)
         # One COPY per batch: the progress function may use the connection between them
         # (during a COPY it would wait for the connection's lock for ever).
         with cursor.copy(
-            f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (absence_reasons))"
+            f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (reasons))"
         ) as copy:
             copy.write(buffer.getvalue())
         done += len(batch)
@@ -140,49 +194,43 @@ def _copy_in(cursor: Any, table: str, frame: pl.DataFrame, report: Callable[[int
 
 def _write_postgresql(
     new: pl.DataFrame, updated: pl.DataFrame, report: Callable[[int], None]
-) -> int:
+) -> None:
     connection.ensure_connection()
     raw: Any = connection.connection
     with raw.cursor() as cursor:
         if not new.is_empty():
             _copy_in(cursor, _table(), new, report)
         if updated.is_empty():
-            return len(new)
-        cursor.execute("DROP TABLE IF EXISTS attendance_days_in")
+            return
+        cursor.execute("DROP TABLE IF EXISTS attendance_months_in")
         cursor.execute(
-            "CREATE TEMP TABLE attendance_days_in (child_id bigint, date date, "
-            "scheduled_minutes integer, attendance_minutes integer, "
-            "valid_absence_minutes integer, invalid_absence_minutes integer, "
-            "other_attendance_minutes integer, lesson_count integer, absence_reasons text, "
-            "import_id bigint) ON COMMIT DROP"
+            "CREATE TEMP TABLE attendance_months_in (child_id bigint, month date, days text, "
+            "reasons text, school_days integer, scheduled_minutes integer, "
+            "valid_absence_minutes integer, invalid_absence_minutes integer, import_id bigint) "
+            "ON COMMIT DROP"
         )
-        _copy_in(cursor, "attendance_days_in", updated, lambda done: report(len(new) + done))
-        sets = ", ".join(f"{k} = i.{k}" for k in (*VALUE_COLUMNS, "import_id"))
-        changed = " OR ".join(f"d.{k} IS DISTINCT FROM i.{k}" for k in VALUE_COLUMNS)
+        _copy_in(cursor, "attendance_months_in", updated, lambda done: report(len(new) + done))
+        sets = ", ".join(f"{k} = i.{k}" for k in STORED)
         cursor.execute(
-            f"UPDATE {_table()} AS d SET {sets} FROM attendance_days_in AS i "
-            f"WHERE d.child_id = i.child_id AND d.date = i.date AND ({changed})"
+            f"UPDATE {_table()} AS m SET {sets} FROM attendance_months_in AS i "
+            "WHERE m.child_id = i.child_id AND m.month = i.month"
         )
-        written = len(new) + max(cursor.rowcount, 0)
-        cursor.execute("DROP TABLE attendance_days_in")
-    return written
+        cursor.execute("DROP TABLE attendance_months_in")
 
 
-def _write_executemany(frame: pl.DataFrame, progress: Callable[[int], None] | None) -> int:
+def _write_executemany(frame: pl.DataFrame, report: Callable[[int], None]) -> None:
     columns = ", ".join(COLUMNS)
     placeholders = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {_table()} AS d ({columns}) VALUES ({placeholders}) " + _upsert_tail(
-        "IS NOT"
+    sets = ", ".join(f"{k} = excluded.{k}" for k in STORED)
+    sql = (
+        f"INSERT INTO {_table()} ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT (child_id, month) DO UPDATE SET {sets}"
     )
-    frame = frame.with_columns(pl.col("date").dt.to_string("%Y-%m-%d"))
-    written = 0
+    frame = frame.select(COLUMNS).with_columns(pl.col("month").dt.to_string("%Y-%m-%d"))
     done = 0
     with connection.cursor() as cursor:
         for batch in frame.iter_slices(_SQLITE_BATCH):
             rows = batch.rows()
             cursor.executemany(sql, rows)
-            written += max(cursor.rowcount, 0)
             done += len(rows)
-            if progress is not None:
-                progress(done)
-    return written
+            report(done)

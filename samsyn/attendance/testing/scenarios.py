@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.testing.builders import Lesson
+from samsyn.attendance.testing.storage import stored_days
 from samsyn.children.identity import format_identity_number
 from samsyn.children.models import Child
 
@@ -49,17 +49,4 @@ def sample_lessons(children: list[Child]) -> list[Lesson]:
 
 def day_rows() -> list[dict[str, Any]]:
     """Every stored pupil-day without ids of the import, for comparing imports."""
-    return [
-        dict(row)
-        for row in AttendanceDay.objects.order_by("child_id", "date").values(
-            "child_id",
-            "date",
-            "scheduled_minutes",
-            "attendance_minutes",
-            "valid_absence_minutes",
-            "invalid_absence_minutes",
-            "other_attendance_minutes",
-            "lesson_count",
-            "absence_reasons",
-        )
-    ]
+    return [{k: v for k, v in vars(day).items() if k != "import_run_id"} for day in stored_days()]

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.signalling import signals_refresh
+from samsyn.attendance.testing.storage import store_days
 from samsyn.children.models import Child, EnrolmentKind
 from samsyn.testing.factories import ChildFactory, EnrolmentFactory, GuardianshipFactory
 from samsyn.testing.world import World
@@ -30,18 +30,17 @@ def attendance_days(
         day = last - dt.timedelta(days=days - 1 - n)
         bad = invalid + (invalid_today if day == last else 0)
         rows.append(
-            AttendanceDay(
-                child=child,
-                date=day,
-                scheduled_minutes=scheduled,
-                attendance_minutes=max(scheduled - valid - bad, 0),
-                valid_absence_minutes=valid,
-                invalid_absence_minutes=bad,
-                other_attendance_minutes=0,
-                lesson_count=5,
-            )
+            {
+                "child": child,
+                "date": day,
+                "scheduled_minutes": scheduled,
+                "attendance_minutes": max(scheduled - valid - bad, 0),
+                "valid_absence_minutes": valid,
+                "invalid_absence_minutes": bad,
+                "lesson_count": 5,
+            }
         )
-    AttendanceDay.objects.bulk_create(rows)
+    store_days(rows)
 
 
 def pupil_at(world: World, unit_key: str, grade: int, first: str, last: str) -> Child:

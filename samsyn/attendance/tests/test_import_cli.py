@@ -8,10 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.testing.builders import Lesson, lessons_csv, lessons_ss12000, lessons_xlsx
 from samsyn.attendance.testing.fake_ss12000 import FakeSS12000Server
 from samsyn.attendance.testing.scenarios import pupils, sample_lessons, written
+from samsyn.attendance.testing.storage import stored_days
 from samsyn.children.identity import make_identity_number
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_imports_files_and_prints_a_summary(tmp_path) -> None:
     )
     assert f"Okända elever (deras rader hoppades över): {stranger[:8]}-{stranger[8:]}" in text
     assert f"{xlsx_path}: 1 rader lästa, 1 elevdagar i filen, 1 elevdagar skrivna" in text
-    assert AttendanceDay.objects.count() == 5
+    assert len(stored_days()) == 5
 
 
 def test_a_rejected_file_is_listed_with_its_errors_and_fails(tmp_path) -> None:
@@ -50,7 +50,7 @@ def test_a_rejected_file_is_listed_with_its_errors_and_fails(tmp_path) -> None:
         call_command("attendance_import", str(good), str(bad), stdout=out, stderr=err)
     assert f"{bad} avvisades; inget sparades:" in err.getvalue()
     assert "  Rad 2: ogiltigt personnummer 19991399-1234" in err.getvalue()
-    assert AttendanceDay.objects.count() == 1
+    assert len(stored_days()) == 1
 
 
 def test_a_missing_file_fails(tmp_path) -> None:

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from samsyn.attendance.models import AttendanceDay, AttendanceImport, ImportStatus
+from samsyn.attendance.models import AttendanceImport, ImportStatus
 from samsyn.attendance.services import import_attendance_file
 from samsyn.attendance.testing.builders import (
     ENGLISH,
@@ -17,6 +17,7 @@ from samsyn.attendance.testing.builders import (
     lessons_csv,
 )
 from samsyn.attendance.testing.scenarios import day_rows, pupils, sample_lessons, written
+from samsyn.attendance.testing.storage import stored_day, stored_days
 from samsyn.children.identity import make_identity_number
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_csv_variants_give_the_same_days(
     assert result.succeeded, result.error_texts()
     assert result.lines_total == 12
     assert result.days_in_file == result.days_written == 4
-    monday = AttendanceDay.objects.get(child=children[0], date=MONDAY)
+    monday = stored_day(child=children[0], date=MONDAY)
     assert (
         monday.scheduled_minutes,
         monday.attendance_minutes,
@@ -53,7 +54,7 @@ def test_csv_variants_give_the_same_days(
         monday.lesson_count,
         monday.absence_reasons,
     ) == (170, 100, 50, 20, 0, 3, "Sjuk")
-    tuesday = AttendanceDay.objects.get(child=children[1], date=dt.date(2026, 2, 3))
+    tuesday = stored_day(child=children[1], date=dt.date(2026, 2, 3))
     assert tuesday.scheduled_minutes == 60 + 46 + 40
     assert tuesday.other_attendance_minutes == 30
     assert tuesday.absence_reasons == "Sjuk; Tandläkare"
@@ -70,7 +71,7 @@ def test_windows_1252_text_is_read_as_such() -> None:
     assert b"\xe4" in data  # ä in Windows-1252
     result = import_attendance_file(data)
     assert result.succeeded, result.error_texts()
-    assert AttendanceDay.objects.get().absence_reasons == "Läkarbesök – BUP"
+    assert stored_day().absence_reasons == "Läkarbesök – BUP"
 
 
 def test_optional_columns_may_be_left_out() -> None:
@@ -85,7 +86,7 @@ def test_optional_columns_may_be_left_out() -> None:
     )
     result = import_attendance_file(data)
     assert result.succeeded, result.error_texts()
-    day = AttendanceDay.objects.get()
+    day = stored_day()
     # Without start times, every line is a lesson of its own; scheduled = the sum of the parts.
     assert (day.scheduled_minutes, day.lesson_count, day.absence_reasons) == (115, 2, "")
 
@@ -97,7 +98,7 @@ def test_scheduled_minutes_default_to_the_sum_per_line() -> None:
         Lesson(written(child), MONDAY, dt.time(9), attendance=0, scheduled=80, valid_absence=60),
     ]
     import_attendance_file(lessons_csv(lessons))
-    assert AttendanceDay.objects.get().scheduled_minutes == 40 + 80
+    assert stored_day().scheduled_minutes == 40 + 80
 
 
 def test_short_and_long_personnummer_forms_are_the_same_pupil() -> None:
@@ -109,7 +110,7 @@ def test_short_and_long_personnummer_forms_are_the_same_pupil() -> None:
     ]
     result = import_attendance_file(lessons_csv(lessons))
     assert result.succeeded, result.error_texts()
-    day = AttendanceDay.objects.get()
+    day = stored_day()
     assert (day.attendance_minutes, day.lesson_count, day.absence_reasons) == (105, 2, "Okänd")
 
 
@@ -124,7 +125,7 @@ def test_reimporting_the_same_file_writes_nothing() -> None:
     assert second.days_written == 0
     assert day_rows() == before
     # The days still point at the import that wrote them.
-    assert set(AttendanceDay.objects.values_list("import_run_id", flat=True)) == {first.import_id}
+    assert {day.import_run_id for day in stored_days()} == {first.import_id}
     runs = AttendanceImport.objects.order_by("pk")
     assert runs[0].sha256 == runs[1].sha256 != ""
 
@@ -144,12 +145,12 @@ def test_a_corrected_file_replaces_the_days_it_contains() -> None:
     ]
     result = import_attendance_file(lessons_csv(corrected))
     assert result.days_written == 1
-    monday = AttendanceDay.objects.get(date=MONDAY)
+    monday = stored_day(date=MONDAY)
     assert (monday.valid_absence_minutes, monday.invalid_absence_minutes) == (60, 0)
     assert monday.absence_reasons == "Sjuk"
     assert monday.import_run_id == result.import_id
     # A day the corrected file does not contain is kept.
-    assert AttendanceDay.objects.get(date=tuesday).attendance_minutes == 60
+    assert stored_day(date=tuesday).attendance_minutes == 60
 
 
 def test_unknown_pupils_are_listed_and_their_lines_skipped() -> None:
@@ -166,7 +167,7 @@ def test_unknown_pupils_are_listed_and_their_lines_skipped() -> None:
     assert result.days_in_file == result.days_written == 1
     assert result.unknown_pupils == [f"{stranger[:8]}-{stranger[8:]}"]
     assert AttendanceImport.objects.get().unknown_pupils == result.unknown_pupils
-    assert AttendanceDay.objects.count() == 1
+    assert len(stored_days()) == 1
 
 
 def test_progress_is_reported_and_the_import_logged(tmp_path) -> None:
@@ -200,7 +201,7 @@ def test_blank_lines_and_unknown_columns_are_ignored() -> None:
     result = import_attendance_file(text.encode())
     assert result.succeeded, result.error_texts()
     assert result.lines_total == 2
-    day = AttendanceDay.objects.get()
+    day = stored_day()
     assert (day.scheduled_minutes, day.lesson_count) == (120, 2)
 
 
@@ -219,4 +220,5 @@ def test_progress_is_saved_between_write_batches(monkeypatch) -> None:
         progress=lambda done, total: calls.append((done, total)),
     )
     assert result.days_written == 4
-    assert [done for done, _ in calls] == [0, 12, 12, 13, 14, 15, 16, 16]
+    # 12 lines read, then 4 days in 2 months (one per pupil), written one month per batch.
+    assert [done for done, _ in calls] == [0, 12, 12, 14, 16, 16]

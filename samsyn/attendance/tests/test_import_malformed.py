@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from samsyn.attendance.models import AttendanceDay, AttendanceImport, ImportStatus
+from samsyn.attendance.models import AttendanceImport, ImportStatus
 from samsyn.attendance.services import ImportResult, import_attendance_file
 from samsyn.attendance.testing.builders import Lesson, lessons_csv, lessons_xlsx
 from samsyn.attendance.testing.scenarios import day_rows, pupils, sample_lessons, written
+from samsyn.attendance.testing.storage import stored_day, stored_days
 from samsyn.children.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +31,10 @@ def _file(child: Child, *bad_lines: str) -> bytes:
 def _rejected(data: bytes, **kwargs: object) -> ImportResult:
     """Import ``data`` over existing days and check that nothing changed."""
     before = day_rows()
-    days = AttendanceDay.objects.count()
+    days = len(stored_days())
     result = import_attendance_file(data, **kwargs)  # type: ignore[arg-type]
     assert result.rejected, result
-    assert AttendanceDay.objects.count() == days
+    assert len(stored_days()) == days
     assert day_rows() == before
     run = AttendanceImport.objects.get(pk=result.import_id)
     assert run.status == ImportStatus.REJECTED
@@ -116,7 +117,7 @@ def test_lines_without_start_time_are_separate_lessons(child: Child) -> None:
     line = f"{written(child)},2026-03-09,60,0,0"
     result = import_attendance_file(f"{header}\n{line}\n{line}\n".encode())
     assert result.succeeded
-    day = AttendanceDay.objects.get(child=child, date=dt.date(2026, 3, 9))
+    day = stored_day(child=child, date=dt.date(2026, 3, 9))
     assert (day.attendance_minutes, day.lesson_count) == (120, 2)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from samsyn.attendance.models import AttendanceDay, AttendanceImport, ImportStatus
+from samsyn.attendance.models import AttendanceImport, ImportStatus
 from samsyn.attendance.services import import_attendance_file, import_ss12000
 from samsyn.attendance.ss12000 import SS12000Client, lessons_from_ss12000
 from samsyn.attendance.testing.builders import (
@@ -18,6 +18,7 @@ from samsyn.attendance.testing.builders import (
 )
 from samsyn.attendance.testing.fake_ss12000 import FakeSS12000Server
 from samsyn.attendance.testing.scenarios import day_rows, pupils, sample_lessons, written
+from samsyn.attendance.testing.storage import delete_days, stored_day, stored_days
 from samsyn.children.identity import make_identity_number
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_import_from_ss12000_with_paging() -> None:
     run = AttendanceImport.objects.get()
     assert (run.source_kind, run.file_name) == ("ss12000", server.url)
     assert len(run.sha256) == 64
-    day = AttendanceDay.objects.get(child=children[0], date=dt.date(2026, 2, 2))
+    day = stored_day(child=children[0], date=dt.date(2026, 2, 2))
     assert (day.scheduled_minutes, day.attendance_minutes, day.lesson_count) == (170, 100, 3)
     with FakeSS12000Server(data, page_size=5) as server:
         assert import_ss12000(server.url, "test-token").days_written == 0
@@ -58,10 +59,10 @@ def test_same_attendance_from_csv_excel_and_ss12000_gives_identical_days() -> No
     lessons.append(Lesson(written(children[2]), dt.date(2026, 6, 1), dt.time(23, 30), 30))
     import_attendance_file(lessons_csv(lessons, headers=SWEDISH, delimiter=";"))
     from_csv = day_rows()
-    AttendanceDay.objects.all().delete()
+    delete_days()
     import_attendance_file(lessons_xlsx(lessons))
     from_xlsx = day_rows()
-    AttendanceDay.objects.all().delete()
+    delete_days()
     with FakeSS12000Server(lessons_ss12000(lessons), page_size=4) as server:
         result = import_ss12000(server.url, "test-token")
     assert result.succeeded, result.error_texts()
@@ -89,7 +90,7 @@ def test_unreported_attendance_is_skipped_and_unknown_persons_listed() -> None:
         "person no-number utan personnummer",
         f"{stranger[:8]}-{stranger[8:]}",
     ]
-    assert list(AttendanceDay.objects.values_list("date", flat=True)) == [dt.date(2026, 2, 2)]
+    assert [day.date for day in stored_days()] == [dt.date(2026, 2, 2)]
 
 
 def test_bad_records_reject_the_fetch() -> None:
@@ -104,7 +105,7 @@ def test_bad_records_reject_the_fetch() -> None:
         "Post 2: kalenderhändelsen missing finns inte",
         "Post 3: attendanceMinutes: negativt antal minuter -10",
     ]
-    assert AttendanceDay.objects.count() == 0
+    assert len(stored_days()) == 0
 
 
 def test_a_wrong_token_fails_the_import() -> None:

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.services import import_attendance_file
 from samsyn.attendance.testing.builders import Lesson, lessons_csv
 from samsyn.attendance.testing.scenarios import pupils, written
+from samsyn.attendance.testing.storage import stored_day, stored_days
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_two_lessons_three_minutes_apart__both_imported() -> None:
     ]
     result = import_attendance_file(lessons_csv(lessons))
     assert result.succeeded, result.error_texts()
-    stored = AttendanceDay.objects.get()
+    stored = stored_day()
     assert (stored.lesson_count, stored.scheduled_minutes) == (3, 90)
 
 
@@ -39,4 +39,4 @@ def test_same_start_in_the_last_slot_of_the_day__rejected_with_both_lines() -> N
     result = import_attendance_file(lessons_csv(lessons))
     assert result.rejected
     assert result.error_texts() == ["Rad 3: samma elev, datum och starttid som rad 2"]
-    assert not AttendanceDay.objects.exists()
+    assert not stored_days()

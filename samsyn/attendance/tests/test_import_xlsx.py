@@ -7,10 +7,11 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from samsyn.attendance.models import AttendanceDay, AttendanceImport
+from samsyn.attendance.models import AttendanceImport
 from samsyn.attendance.services import import_attendance_file
 from samsyn.attendance.testing.builders import SWEDISH_DIACRITICS, lessons_xlsx
 from samsyn.attendance.testing.scenarios import day_rows, pupils, sample_lessons, written
+from samsyn.attendance.testing.storage import stored_day
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_xlsx_file_by_path(tmp_path) -> None:
     assert result.succeeded, result.error_texts()
     assert (result.lines_total, result.days_written) == (12, 4)
     assert AttendanceImport.objects.get().source_kind == "xlsx"
-    day = AttendanceDay.objects.get(child=children[0], date=dt.date(2026, 2, 2))
+    day = stored_day(child=children[0], date=dt.date(2026, 2, 2))
     assert (day.scheduled_minutes, day.lesson_count, day.absence_reasons) == (170, 3, "Sjuk")
     # The same file again writes nothing.
     assert import_attendance_file(path).days_written == 0

@@ -14,11 +14,11 @@ from django.utils import timezone
 from samsyn.attendance.models import (
     AbsenceInvestigation,
     AbsenceSignal,
-    AttendanceDay,
     AttendanceSettings,
     GuardianNotification,
 )
 from samsyn.attendance.signalling import signals_refresh, thresholds_for
+from samsyn.attendance.testing.storage import store_days
 
 pytestmark = pytest.mark.django_db
 
@@ -41,17 +41,17 @@ def _last_school_day() -> dt.date:
 
 
 def _write(child, days, *, absent=(), unexcused=(), scheduled=300):
-    AttendanceDay.objects.bulk_create(
-        AttendanceDay(
-            child=child,
-            date=d,
-            scheduled_minutes=scheduled,
-            attendance_minutes=0 if d in absent or d in unexcused else scheduled,
-            valid_absence_minutes=scheduled if d in absent else 0,
-            invalid_absence_minutes=60 if d in unexcused else 0,
-            other_attendance_minutes=scheduled - 60 if d in unexcused else 0,
-            lesson_count=5,
-        )
+    store_days(
+        {
+            "child": child,
+            "date": d,
+            "scheduled_minutes": scheduled,
+            "attendance_minutes": 0 if d in absent or d in unexcused else scheduled,
+            "valid_absence_minutes": scheduled if d in absent else 0,
+            "invalid_absence_minutes": 60 if d in unexcused else 0,
+            "other_attendance_minutes": scheduled - 60 if d in unexcused else 0,
+            "lesson_count": 5,
+        }
         for d in days
     )
 
@@ -85,9 +85,7 @@ def test_refresh__again_and_recovered__updated_then_closed_one_investigation(wor
     assert (again.signals_opened, again.signals_updated) == (0, 1)
     assert AbsenceInvestigation.objects.filter(child=pupil).count() == 1
 
-    AttendanceDay.objects.filter(child=pupil).update(
-        valid_absence_minutes=0, attendance_minutes=300
-    )
+    _write(pupil, days)  # the corrected days: present every day
     closed = signals_refresh(as_of=as_of)
     assert closed.signals_closed == 1
     assert AbsenceSignal.objects.get(child=pupil).closed_on == as_of

@@ -9,11 +9,12 @@ import polars as pl
 import pytest
 from django.utils import timezone
 
-from samsyn.attendance.models import AbsenceSignal, AttendanceDay, GuardianNotification
+from samsyn.attendance.models import AbsenceSignal, GuardianNotification
 from samsyn.attendance.services import import_attendance_file, import_ss12000
 from samsyn.attendance.signalling import evaluate, pupils_at_school, signals_refresh
 from samsyn.attendance.testing.builders import Lesson, lessons_csv, lessons_ss12000, lessons_xlsx
 from samsyn.attendance.testing.fake_ss12000 import FakeSS12000Server
+from samsyn.attendance.testing.storage import delete_days
 from samsyn.children.identity import format_identity_number
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_csv_excel_and_ss12000__same_signals(world) -> None:
     results = []
     stored = []
     for source in ("csv", "xlsx", "ss12000"):
-        AttendanceDay.objects.all().delete()
+        delete_days()
         AbsenceSignal.objects.all().delete()
         GuardianNotification.objects.all().delete()
         if source == "csv":

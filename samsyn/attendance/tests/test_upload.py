@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.access.policy import Action, What
-from samsyn.attendance.models import AttendanceDay, AttendanceImport
+from samsyn.attendance.models import AttendanceImport
 from samsyn.attendance.testing.builders import Lesson, lessons_csv
+from samsyn.attendance.testing.storage import stored_day, stored_days
 from samsyn.audit.models import AccessLogEntry
 from samsyn.children.identity import format_identity_number
 
@@ -54,8 +55,8 @@ def test_upload__principal__own_pupils_imported_others_skipped(
     assert response.status_code == 302
     assert response["Location"] == reverse("attendance:upload_status", args=[run.pk])
     assert run.status == "succeeded" and run.created_by == world.users["rektor"]
-    stored = AttendanceDay.objects.get()
-    assert (stored.child, stored.invalid_absence_minutes) == (pupil, 20)
+    stored = stored_day()
+    assert (stored.child_id, stored.invalid_absence_minutes) == (pupil.pk, 20)
     assert _number(other) in run.unknown_pupils
     entry = AccessLogEntry.objects.get(child=pupil, what=What.ATTENDANCE)
     assert (entry.action, entry.allowed, entry.username) == (Action.CHANGE, True, "rektor")
@@ -75,7 +76,7 @@ def test_upload__bad_file__nothing_saved_lines_listed(
 
     response = _upload(client, lessons_csv([good, bad]), django_capture_on_commit_callbacks)
 
-    assert not AttendanceDay.objects.exists()
+    assert not stored_days()
     page = client.get(response["Location"]).content.decode()
     assert "Rad 3" in page
     assert "inget sparades" in page.lower()

@@ -19,8 +19,8 @@ from samsyn.attendance.followup_models import (
     GuardianNotification,
     InvestigationStatus,
 )
-from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.signalling import signals_refresh
+from samsyn.attendance.testing.storage import store_days
 from samsyn.attendance.tests.followup_helpers import attendance_days, pupil_at, signals_world
 from samsyn.audit.models import AccessLogEntry, Ground
 from samsyn.testing.factories import barnteam_for, consent_for
@@ -114,8 +114,8 @@ def test_pupil__chart_table__weekly_shares_of_scheduled_time(world: World) -> No
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday() + 14)
     minutes = [(60, 0), (0, 90), (0, 0), (0, 0), (30, 15)]
-    AttendanceDay.objects.bulk_create(
-        AttendanceDay(
+    store_days(
+        dict(
             child=child,
             date=monday + dt.timedelta(days=n),
             scheduled_minutes=300,

@@ -482,8 +482,8 @@ def test_demo_data__attendance__this_term_with_signals_and_duties(demo: str) -> 
     schools have signals and investigations, and unexcused absence to tell guardians about."""
     from samsyn.attendance.models import (
         AbsenceSignal,
-        AttendanceDay,
         AttendanceImport,
+        AttendanceMonth,
         GuardianNotification,
     )
     from samsyn.demo.attendance import school_days
@@ -495,7 +495,7 @@ def test_demo_data__attendance__this_term_with_signals_and_duties(demo: str) -> 
         .distinct()
         .count()
     )
-    with_days = AttendanceDay.objects.values("child_id").distinct().count()
+    with_days = AttendanceMonth.objects.values("child_id").distinct().count()
     assert with_days == pupils
     assert AttendanceImport.objects.get().status == "succeeded"
     assert AbsenceSignal.objects.filter(closed_on__isnull=True).exists()

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from samsyn.accounts.models import User
 from samsyn.attendance.followup_models import AbsenceInvestigation, GuardianNotification
-from samsyn.attendance.models import AttendanceDay
+from samsyn.attendance.testing.storage import store_days
 from samsyn.children.models import Child, EnrolmentKind
 from samsyn.concerns.models import (
     Concern,
@@ -369,8 +369,8 @@ def test_absence_band__boundaries() -> None:
 
 
 def _days(child: Child, absent: int, scheduled: int = 300, days: int = 10) -> None:
-    for d in range(days):
-        AttendanceDay.objects.create(
+    store_days(
+        dict(
             child=child,
             date=dt.date(2026, 3, 2) + dt.timedelta(days=d),
             scheduled_minutes=scheduled,
@@ -380,6 +380,8 @@ def _days(child: Child, absent: int, scheduled: int = 300, days: int = 10) -> No
             other_attendance_minutes=0,
             lesson_count=5,
         )
+        for d in range(days)
+    )
 
 
 def test_absence_bands__pupils_per_school(dalby: Dalby) -> None:

@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from samsyn.attendance.models import AttendanceDay
 from samsyn.attendance.services import ImportResult, import_attendance_file, import_ss12000
 from samsyn.attendance.signalling import signals_refresh
 
@@ -81,11 +79,10 @@ class Command(BaseCommand):
 
     def _refresh_signals(self, console: Console, results: list[ImportResult]) -> None:
         """Signals, investigations and notification duties as of the last day written."""
-        ids = [r.import_id for r in results if r.succeeded and r.days_written]
-        last = AttendanceDay.objects.filter(import_run_id__in=ids).aggregate(last=Max("date"))
-        if last["last"] is None:
+        days = [r.last_day_written for r in results if r.succeeded and r.last_day_written]
+        if not days:
             return
-        refresh = signals_refresh(as_of=last["last"])
+        refresh = signals_refresh(as_of=max(days))
         console.print(
             _(
                 "Signals as of %(date)s: %(opened)s opened, %(updated)s updated, %(closed)s "

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from samsyn.attendance.importing import columns as c
@@ -121,9 +121,20 @@ def _kind_of(source: Path | bytes, kind: str | None) -> str:
 
 def _child_ids(numbers: list[str], allowed: set[int] | None = None) -> dict[str, int]:
     found: dict[str, int] = {}
-    for start in range(0, len(numbers), _LOOKUP_BATCH):
-        batch = numbers[start : start + _LOOKUP_BATCH]
-        found.update(Child.objects.filter(personnummer__in=batch).values_list("personnummer", "id"))
+    if connection.vendor == "postgresql":
+        # One query with an array parameter: 50,000 numbers in an IN list cost seconds.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT personnummer, id FROM {Child._meta.db_table} WHERE personnummer = ANY(%s)",
+                [numbers],
+            )
+            found.update(cursor.fetchall())
+    else:
+        for start in range(0, len(numbers), _LOOKUP_BATCH):
+            batch = numbers[start : start + _LOOKUP_BATCH]
+            found.update(
+                Child.objects.filter(personnummer__in=batch).values_list("personnummer", "id")
+            )
     if allowed is not None:
         found = {number: pk for number, pk in found.items() if pk in allowed}
     return found

@@ -19,14 +19,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from samsyn.attendance.followup_models import (
     AbsenceInvestigation,
@@ -178,6 +178,17 @@ def signals_refresh(*, as_of: dt.date, unit: Unit | None = None) -> RefreshResul
     return result
 
 
+_MANY = 5000
+
+
+def _of_children(rows: QuerySet[Any], children: Collection[int]) -> list[Any]:
+    """``rows`` of ``children``. For a whole municipality the few open rows are fetched and
+    picked in Python: tens of thousands of ids in an IN list cost more than they save."""
+    if len(children) > _MANY:
+        return [row for row in rows if row.child_id in children]
+    return list(rows.filter(child_id__in=list(children)))
+
+
 def _store_signals(
     as_of: dt.date,
     pupils: dict[int, Pupil],
@@ -186,7 +197,7 @@ def _store_signals(
 ) -> None:
     open_signals = {
         s.child_id: s
-        for s in AbsenceSignal.objects.filter(closed_on__isnull=True, child_id__in=list(pupils))
+        for s in _of_children(AbsenceSignal.objects.filter(closed_on__isnull=True), pupils)
     }
     new: list[AbsenceSignal] = []
     changed: list[AbsenceSignal] = []
@@ -287,11 +298,8 @@ def _store_investigations(
     wanted = {child_id for child_id, rows in risk.items() if _investigate(_entries(rows))}
     if not wanted:
         return
-    already = set(
-        AbsenceInvestigation.objects.filter(
-            status=InvestigationStatus.OPEN, child_id__in=list(wanted)
-        ).values_list("child_id", flat=True)
-    )
+    open_now = AbsenceInvestigation.objects.filter(status=InvestigationStatus.OPEN)
+    already = {i.child_id for i in _of_children(open_now.only("child_id"), wanted)}
     new = [
         AbsenceInvestigation(
             child_id=child_id,

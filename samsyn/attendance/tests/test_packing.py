@@ -1,0 +1,77 @@
+"""Pupil-days packed per pupil and month (ADR 8): nothing lost or changed on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from samsyn.attendance.importing.packing import DAY_SCHEMA, pack_months, unpack_months
+from samsyn.attendance.models import AttendanceMonth
+from samsyn.attendance.selectors import load_days
+from samsyn.attendance.testing.storage import store_days, stored_days
+from samsyn.testing.factories import ChildFactory
+
+
+def _day(child_id: int, date: dt.date, scheduled: int, valid: int, invalid: int, reasons: str):
+    return {
+        "child_id": child_id,
+        "date": date,
+        "scheduled_minutes": scheduled,
+        "attendance_minutes": scheduled - valid - invalid,
+        "valid_absence_minutes": valid,
+        "invalid_absence_minutes": invalid,
+        "other_attendance_minutes": 0,
+        "lesson_count": 6,
+        "absence_reasons": reasons,
+    }
+
+
+DAYS = [
+    _day(7, dt.date(2026, 1, 30), 300, 60, 0, "Sjuk; Tandläkare, akut"),
+    _day(7, dt.date(2026, 1, 8), 300, 0, 40, ""),
+    _day(7, dt.date(2026, 2, 2), 0, 0, 0, "Inställd"),  # cancelled: no school day
+    _day(3, dt.date(2026, 1, 8), 250, 250, 0, "Läkarbesök – BUP"),
+]
+
+
+def test_pack_then_unpack_gives_back_every_day_and_value() -> None:
+    days = pl.DataFrame(DAYS, schema=DAY_SCHEMA)
+    months = pack_months(days)
+    assert len(months) == 3
+    back = unpack_months(months)
+    assert back.sort("child_id", "date").to_dicts() == days.sort("child_id", "date").to_dicts()
+
+
+def test_a_month_keeps_the_totals_of_its_school_days() -> None:
+    months = pack_months(pl.DataFrame(DAYS, schema=DAY_SCHEMA))
+    january = months.filter(pl.col("child_id") == 7, pl.col("month") == dt.date(2026, 1, 1))
+    row = january.to_dicts()[0]
+    assert (row["school_days"], row["scheduled_minutes"]) == (2, 600)
+    assert (row["valid_absence_minutes"], row["invalid_absence_minutes"]) == (60, 40)
+    february = months.filter(pl.col("child_id") == 7, pl.col("month") == dt.date(2026, 2, 1))
+    assert february["school_days"].to_list() == [0]
+
+
+@pytest.mark.django_db
+def test_days_of_one_month_written_at_different_times_are_all_kept() -> None:
+    child = ChildFactory()
+    first = [_day(child.pk, dt.date(2026, 3, d), 300, 0, 0, "") for d in (2, 3)]
+    later = [_day(child.pk, dt.date(2026, 3, d), 300, 300, 0, "Sjuk") for d in (4, 5)]
+    assert store_days(first) == 2
+    assert store_days(later) == 2
+    assert store_days(later) == 0  # the same days again: nothing to write
+    stored = stored_days(child)
+    assert [d.date.day for d in stored] == [2, 3, 4, 5]
+    assert [d.absence_reasons for d in stored] == ["", "", "Sjuk", "Sjuk"]
+    month = AttendanceMonth.objects.get(child=child)
+    assert (month.school_days, month.valid_absence_minutes) == (4, 600)
+
+
+@pytest.mark.django_db
+def test_load_days_cuts_the_months_at_the_dates_asked_for() -> None:
+    child = ChildFactory()
+    store_days(_day(child.pk, dt.date(2026, 3, d), 300, 0, 0, "") for d in range(2, 28))
+    days = load_days([child.pk], dt.date(2026, 3, 10), dt.date(2026, 3, 12))
+    assert days["date"].to_list() == [dt.date(2026, 3, d) for d in (10, 11, 12)]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
 from django.db import connection
 
 from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
-from samsyn.attendance.importing.packing import unpack_months
+from samsyn.attendance.importing.packing import DAY_VALUES, unpack_months
 from samsyn.attendance.importing.writer import copy_out
 from samsyn.attendance.models import AttendanceMonth
 
@@ -38,19 +38,23 @@ def load_days(
     end: dt.date | None = None,
     *,
     details: bool = False,
+    values: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Pupil-days as a Polars frame (columns ``DAY_SCHEMA``), sorted by child and date.
 
     ``child_ids`` None means every child; ``start`` and ``end`` are inclusive. With ``details``
     also ``lesson_count``, ``absence_reasons`` and ``import_id`` (the import that last changed
-    the day's month). On PostgreSQL the months come with ``COPY … TO STDOUT``.
+    the day's month); with ``values`` only those of the minute columns (fewer to unpack). On
+    PostgreSQL the months come with ``COPY … TO STDOUT``.
     """
     schema = {**DETAIL_SCHEMA, "import_id": pl.Int64} if details else DAY_SCHEMA
+    if values is not None:
+        schema = {k: v for k, v in schema.items() if k in ("child_id", "date", *values)}
     ids = None if child_ids is None else sorted({int(i) for i in child_ids})
     if ids is not None and not ids:
         return pl.DataFrame(schema=schema)
     months = _months(ids, start, end, details)
-    days = unpack_months(months, reasons=details)
+    days = unpack_months(months, reasons=details, values=[k for k in schema if k in DAY_VALUES])
     if details:
         days = days.join(
             months.select("child_id", "month", "import_id"),

@@ -182,8 +182,11 @@ def _run(
     report(0, 0, save=True)
     try:
         source = read()
-        run.sha256 = source.sha256
-        parsed: ParsedDays = parse_days(source)
+        try:
+            parsed: ParsedDays = parse_days(source)
+        finally:
+            # A CSV file's SHA-256 is known once parse_days has read it (see sources.read_csv).
+            run.sha256 = source.sha256
     except FileRejected as exc:
         return _finish(run, ImportStatus.REJECTED, errors=exc.errors)
     except Exception as exc:

@@ -119,13 +119,19 @@ def pupils_at_school(as_of: dt.date, unit: Unit | None = None) -> dict[int, Pupi
     return pupils
 
 
+# The minutes the indicators read (``indicators._INPUT_MINUTES``).
+MINUTES = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
+
+
 def evaluate(as_of: dt.date, pupils: dict[int, Pupil]) -> pl.DataFrame:
     """The indicators in effect on ``as_of`` for ``pupils`` (columns of ``OUTPUT_SCHEMA``)."""
     if not pupils:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     start = min(term_start(as_of), as_of - dt.timedelta(days=HISTORY_DAYS))
     everyone = len(pupils) > 5000  # a whole municipality: one scan beats a long id list
-    days = load_days(child_ids=None if everyone else list(pupils), start=start, end=as_of)
+    days = load_days(
+        child_ids=None if everyone else list(pupils), start=start, end=as_of, values=MINUTES
+    )
     if everyone:
         days = days.filter(pl.col("child_id").is_in(list(pupils)))
     by_municipality: dict[int, list[int]] = {}

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.attendance.importing import columns as c
 from samsyn.attendance.importing.errors import MAX_ERRORS, FileRejected, LineError
-from samsyn.attendance.importing.sources import LessonSource, find_ragged_lines
+from samsyn.attendance.importing.sources import LessonSource, check_encoding, find_ragged_lines
 from samsyn.children.identity import InvalidIdentityNumber, parse_identity_number
 
 MAX_LESSON_MINUTES = 24 * 60
@@ -249,8 +249,21 @@ def _duplicate_messages(clean: pl.LazyFrame, groups: pl.DataFrame) -> list[LineE
 def parse_days(source: LessonSource) -> ParsedDays:
     """Validate every line and sum them per pupil-day; raise FileRejected if any line is bad.
 
-    One scan of the file does it when the file is good; the error path reads it again.
+    A CSV file is first given to the DuckDB fast path (``fast``), which accepts only good files;
+    any other file (and every Excel or SS 12000 source) is read here with Polars: one scan of
+    the file when it is good, and again for the messages when it is not.
     """
+    from samsyn.attendance.importing import fast
+
+    parsed = fast.try_parse_days(source)
+    if parsed is not None:
+        return parsed
+    return parse_days_polars(source)
+
+
+def parse_days_polars(source: LessonSource) -> ParsedDays:
+    """The Polars path of :func:`parse_days` (every source; every message is worded here)."""
+    check_encoding(source)
     clean = _clean(source.frame)
     try:
         days = _sum_days(clean).collect(engine="streaming")

@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,8 @@ class LessonSource:
     record_numbers: bool = False  # SS 12000: "Post N" rather than "Rad N"
     extra_errors: list[LineError] = field(default_factory=list)
     unknown_pupils: list[str] = field(default_factory=list)
+    # False for a CSV source whose encoding (and SHA-256) is still to be checked: see read_csv.
+    encoding_checked: bool = True
 
 
 def looks_like_xlsx(head: bytes) -> bool:
@@ -121,23 +123,83 @@ def _as_windows_1252(data: bytes) -> bytes:
     return text.encode("utf-8")
 
 
-def _first_line(source: Path | bytes) -> str:
+def _head(source: Path | bytes) -> bytes:
     if isinstance(source, bytes):
-        head = source[:65536]
-    else:
-        with source.open("rb") as handle:
-            head = handle.read(65536)
-    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+        return source[:65536]
+    with source.open("rb") as handle:
+        return handle.read(65536)
+
+
+def _first_line(source: Path | bytes) -> str:
+    line = _head(source).split(b"\n", 1)[0].rstrip(b"\r")
     return line.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def read_csv(source: Path | bytes) -> LessonSource:
-    """Check the encoding and the header of a CSV file and scan it lazily."""
+    """Check the header of a CSV file and scan it lazily.
+
+    When the header line is UTF-8 and names the required columns, the encoding check of the
+    whole file (one pass, with the SHA-256) is left to :func:`check_encoding`, which
+    ``pipeline.parse_days`` calls unless its DuckDB fast path read the file as UTF-8 (and hashed
+    it) first. Otherwise the file is checked here, as it always was.
+    """
     if isinstance(source, bytes) and not source.strip():
         raise FileRejected([LineError(None, _("the file is empty"))])
     if isinstance(source, Path) and source.stat().st_size == 0:
         raise FileRejected([LineError(None, _("the file is empty"))])
+    deferred = _unchecked_source(source)
+    if deferred is not None:
+        return deferred
+    return _read_checked_csv(source)
+
+
+def _unchecked_source(source: Path | bytes) -> LessonSource | None:
+    """A source read as UTF-8 without checking the file, if the header line allows it."""
+    head = _head(source)
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        header = line.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    if not header.strip():
+        return None
+    delimiter = _delimiter(header)
+    found, missing, twice = c.map_header(header_names(header, delimiter))
+    if missing or twice:
+        return None
+    return _csv_source(source, found, delimiter, sha256="", encoding_checked=False)
+
+
+def check_encoding(source: LessonSource) -> bool:
+    """Check the encoding of a source from :func:`read_csv` in place (SHA-256, transcoding).
+
+    Returns whether the file was transcoded from Windows-1252; raises FileRejected as
+    :func:`read_csv` would have for a file that is not text or whose header is wrong.
+    """
+    if source.encoding_checked or source.csv_source is None:
+        return False
+    raw = source.csv_source
+    try:
+        checked = _read_checked_csv(raw, on_hash=lambda digest: setattr(source, "sha256", digest))
+    finally:
+        source.encoding_checked = True
+    source.frame = checked.frame
+    source.names = checked.names
+    source.sha256 = checked.sha256
+    source.csv_source = checked.csv_source
+    source.delimiter = checked.delimiter
+    return checked.csv_source is not raw
+
+
+def _read_checked_csv(
+    source: Path | bytes, on_hash: Callable[[str], None] | None = None
+) -> LessonSource:
+    """Check the encoding (transcoding Windows-1252) and the header, and scan the file."""
     sha256, utf8, _bad_line = _check_utf8(source)
+    if on_hash is not None:
+        on_hash(sha256)
     if not utf8:
         raw = source if isinstance(source, bytes) else source.read_bytes()
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -146,9 +208,8 @@ def read_csv(source: Path | bytes) -> LessonSource:
     header = _first_line(source)
     if not header.strip():
         raise FileRejected([LineError(1, _("the first line must name the columns"))])
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    names = next(csv.reader([header], delimiter=delimiter))
-    found, missing, twice = c.map_header(names)
+    delimiter = _delimiter(header)
+    found, missing, twice = c.map_header(header_names(header, delimiter))
     errors = [
         LineError(1, _("the column %(column)s appears twice") % {"column": name}) for name in twice
     ]
@@ -163,6 +224,31 @@ def read_csv(source: Path | bytes) -> LessonSource:
     ]
     if errors:
         raise FileRejected(errors)
+    return _csv_source(source, found, delimiter, sha256=sha256, encoding_checked=True)
+
+
+def _delimiter(header: str) -> str:
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def header_names(header: str, delimiter: str) -> list[str]:
+    """The column names of a header line, in the file's order."""
+    return next(csv.reader([header], delimiter=delimiter))
+
+
+def csv_header(source: Path | bytes, delimiter: str) -> list[str]:
+    """The column names of a (UTF-8) CSV file, in the file's order."""
+    return header_names(_first_line(source), delimiter)
+
+
+def _csv_source(
+    source: Path | bytes,
+    found: dict[str, str],
+    delimiter: str,
+    *,
+    sha256: str,
+    encoding_checked: bool,
+) -> LessonSource:
     scan_source: Path | io.BytesIO = source if isinstance(source, Path) else io.BytesIO(source)
     lf = pl.scan_csv(
         scan_source,
@@ -180,6 +266,7 @@ def read_csv(source: Path | bytes) -> LessonSource:
         sha256=sha256,
         csv_source=source,
         delimiter=delimiter,
+        encoding_checked=encoding_checked,
     )
 
 

@@ -1,0 +1,280 @@
+"""The fast path for a good CSV file: DuckDB reads, checks and sums it in one query.
+
+Most files are good, and for a good file the only result is the pupil-days. This module reads
+the file with DuckDB (every column as text, in the file's order), checks every line with cheap
+vectorised expressions and sums the lines per (personnummer as written, date as written). The
+SHA-256 of the file is computed at the same time in a thread.
+
+The fast path only ever *accepts* a file, never rejects one: it is deliberately stricter than
+the Polars path in ``pipeline`` (e.g. minutes must be written as plain whole numbers, a start
+time as ``HH:MM`` or ``HH:MM:SS``, a date as ``YYYY-MM-DD``). Anything it cannot vouch for —
+a DuckDB read or conversion error (invalid UTF-8, ragged lines, a broken quote), a missing or
+invalid value, a possible duplicate start time (a coarse screen), a personnummer that fails the
+check, NUL bytes, lone carriage returns, whitespace other than spaces around an absence reason,
+one pupil written in two forms — makes :func:`try_parse_days` return None, and the Polars path
+reads the file again and words a Swedish, line-numbered message for each bad line exactly as
+before. For a good file both paths give the identical :class:`~pipeline.ParsedDays`.
+
+For a source whose encoding ``sources.read_csv`` has not checked yet, a successful DuckDB read
+proves the file is UTF-8 (DuckDB rejects invalid UTF-8; NUL bytes are looked for while hashing),
+so the separate check is skipped. When the read fails the encoding is checked as before (which
+transcodes a Windows-1252 file, or rejects a file that is not text) and a transcoded file is
+given to the fast path once more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from samsyn.attendance.importing import columns as c
+from samsyn.attendance.importing import sources
+from samsyn.attendance.importing.sources import LessonSource
+
+if TYPE_CHECKING:
+    from samsyn.attendance.importing.pipeline import ParsedDays
+
+_CHUNK = 16 * 1024 * 1024
+MEMORY_LIMIT = "4GB"
+MAX_LESSON_MINUTES = 24 * 60
+SUM_COLUMNS = (c.SCHEDULED, *c.MINUTE_COLUMNS)
+# Whitespace that Polars' strip_chars() removes but DuckDB's trim() does not.
+_OTHER_WHITESPACE = r"[\t\n\x0B\f\r\x{85}\p{Z}]"
+# The duplicate screen: each start time sets the bit of its five-minute slot in a 127-bit word
+# (slots wrap after 10 h 35 min). Fewer bits than start times → the file goes the careful way.
+_SLOT_MINUTES = 5
+_SLOTS = 127  # bits 0..126 of a HUGEINT (bit_count takes no UHUGEINT)
+
+
+@dataclass
+class Stats:
+    """How often each path was taken (for tests and measurements)."""
+
+    taken: int = 0
+    declined: int = 0
+
+
+stats = Stats()
+
+
+class _Hasher(threading.Thread):
+    """The SHA-256 of a file, read in 16 MB chunks (hashlib releases the GIL), plus a look for
+    bytes the fast path does not vouch for: NUL (UTF-16 or binary) and lone carriage returns
+    (DuckDB ends a line at one, Polars does not)."""
+
+    def __init__(self, source: Path | bytes) -> None:
+        super().__init__(daemon=True)
+        self.source = source
+        self.hexdigest = ""
+        self.unusual = False
+
+    def run(self) -> None:
+        digest = hashlib.sha256()
+        previous = b""
+        for chunk in sources._chunks(self.source):
+            digest.update(chunk)
+            if not self.unusual:
+                self.unusual = b"\x00" in chunk or _lone_cr(previous[-1:] + chunk)
+            previous = chunk
+        self.hexdigest = digest.hexdigest()
+
+
+def _lone_cr(data: bytes) -> bool:
+    if b"\r" not in data:
+        return False
+    # A chunk may end between \r and \n: the last byte is looked at with the next chunk.
+    body = data[:-1] if data.endswith(b"\r") else data
+    return body.count(b"\r") != body.count(b"\r\n")
+
+
+def try_parse_days(source: LessonSource) -> ParsedDays | None:
+    """The pupil-days of a good CSV source, or None when the Polars path must read it.
+
+    May check the encoding of the source in place (``sources.check_encoding``), which raises
+    FileRejected for a file that is not text, just as ``sources.read_csv`` did.
+    """
+    if source.csv_source is None:
+        return None
+    parsed = _attempt(source)
+    if parsed is None and not source.encoding_checked:
+        try:
+            transcoded = sources.check_encoding(source)
+        except Exception:
+            stats.declined += 1
+            raise
+        if transcoded:  # from Windows-1252: try once more
+            parsed = _attempt(source)
+    if parsed is None:
+        stats.declined += 1
+    else:
+        stats.taken += 1
+    return parsed
+
+
+def _attempt(source: LessonSource) -> ParsedDays | None:
+    assert source.csv_source is not None
+    data = source.csv_source
+    hasher = _Hasher(data) if not source.encoding_checked else None
+    with tempfile.TemporaryDirectory(prefix="samsyn-duckdb-") as tmp:
+        if isinstance(data, bytes):
+            path = Path(tmp) / "lessons.csv"
+            path.write_bytes(data)
+        else:
+            path = data
+        if hasher is not None:
+            hasher.start()
+        try:
+            days = _read_days(source, path, Path(tmp))
+        finally:
+            if hasher is not None:
+                hasher.join()
+    if days is None or (hasher is not None and hasher.unusual):
+        return None
+    parsed = _checked_days(days)
+    if parsed is not None and hasher is not None:
+        source.sha256 = hasher.hexdigest
+        source.encoding_checked = True
+    return parsed
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _query(source: LessonSource, path: Path) -> str:
+    """One query: every line typed and checked, summed per pupil-day as written."""
+    header = sources.csv_header(path, source.delimiter)
+    file_columns = [f"c{i}" for i in range(len(header))]
+    position = {name: i for i, name in reversed(list(enumerate(header)))}
+    ours = {
+        column: f"c{position[source.names[column]]}"
+        for column in c.ALL_COLUMNS
+        if source.names[column] in position
+        and c.ALIASES.get(c.fold(source.names[column])) == column
+    }
+
+    def raw(column: str) -> str:
+        return ours.get(column, "NULL::VARCHAR")
+
+    types = ", ".join(f"{_quote(name)}: 'VARCHAR'" for name in file_columns)
+    read = (
+        f"read_csv({_quote(str(path))}, header = true, auto_detect = false, "
+        f"delim = {_quote(source.delimiter)}, quote = '\"', escape = '\"', "
+        f"columns = {{{types}}})"
+    )
+    given = " OR ".join(f"{raw(k)} IS NOT NULL" for k in c.ALL_COLUMNS)
+    numbers = ", ".join(f"TRY_CAST({raw(k)} AS USMALLINT) AS _{k}" for k in SUM_COLUMNS)
+    # A plain whole number: the text is exactly how DuckDB writes the value (no sign, spaces,
+    # leading zeros, decimals or exponents, all of which DuckDB's cast would accept).
+    minutes_ok = " AND ".join(
+        f"({raw(k)} IS NULL OR (_{k} <= {MAX_LESSON_MINUTES} AND _{k}::VARCHAR = {raw(k)}))"
+        for k in SUM_COLUMNS
+    )
+    required = " AND ".join(
+        f"{raw(k)} IS NOT NULL"
+        for k in (c.PERSONNUMMER, c.DATE, c.ATTENDANCE, c.VALID_ABSENCE, c.INVALID_ABSENCE)
+    )
+    start = raw(c.START_TIME)
+    start_ok = (
+        f"({start} IS NULL OR (length({start}) IN (5, 8) AND _start < TIME '24:00:00' "
+        f"AND left(_start::VARCHAR, length({start})) = {start}))"
+    )
+    reason = raw(c.ABSENCE_REASON)
+    reason_ok = (
+        f"(_reason IS NULL OR NOT regexp_matches(_reason, "
+        f"'^{_OTHER_WHITESPACE}|{_OTHER_WHITESPACE}$'))"
+    )
+    a, v, i, o, s = (f"_{k}" for k in (*c.MINUTE_COLUMNS, c.SCHEDULED))
+    return f"""
+        WITH lines AS (
+            SELECT
+                {raw(c.PERSONNUMMER)} AS _pnr,
+                {raw(c.DATE)} AS _date,
+                {numbers},
+                TRY_CAST({start} AS TIME) AS _start,
+                CASE WHEN {reason} IS NOT NULL THEN NULLIF(trim({reason}), '') END AS _reason,
+                NOT coalesce({required} AND {minutes_ok} AND {start_ok} AND {reason_ok}, false)
+                    AS _bad
+            FROM {read}
+            WHERE {given}
+        )
+        SELECT
+            _pnr, _date,
+            sum(coalesce({s}, {a} + {v} + {i} + coalesce({o}, 0))) AS {c.SCHEDULED},
+            sum({a}) AS {c.ATTENDANCE},
+            sum({v}) AS {c.VALID_ABSENCE},
+            sum({i}) AS {c.INVALID_ABSENCE},
+            sum(coalesce({o}, 0)) AS {c.OTHER_ATTENDANCE},
+            count(*) AS lesson_count,
+            bool_or(_bad) AS _bad,
+            count(_start) > bit_count(coalesce(bit_or(
+                1::HUGEINT << ((hour(_start) * 60 + minute(_start))
+                    // {_SLOT_MINUTES} % {_SLOTS})::HUGEINT
+            ), 0::HUGEINT)) AS _suspect,
+            min(_reason) AS _reason_min,
+            max(_reason) AS _reason_max
+        FROM lines
+        GROUP BY _pnr, _date
+    """
+
+
+def _read_days(source: LessonSource, path: Path, tmp: Path) -> pl.DataFrame | None:
+    config = {
+        "threads": os.cpu_count() or 1,
+        "memory_limit": MEMORY_LIMIT,
+        "temp_directory": str(tmp / "spill"),
+        "preserve_insertion_order": False,
+    }
+    try:
+        with duckdb.connect(config=config) as con:  # type: ignore[arg-type]
+            return pl.DataFrame(con.sql(_query(source, path)))
+    except (duckdb.Error, UnicodeDecodeError, KeyError):
+        return None
+
+
+def _checked_days(days: pl.DataFrame) -> ParsedDays | None:
+    """The summed days as ``ParsedDays``, or None if anything needs the careful path."""
+    from samsyn.attendance.importing.pipeline import ParsedDays, check_identity_numbers
+
+    if days.height == 0 or bool(days["_bad"].any()) or bool(days["_suspect"].any()):
+        return None
+    numbers = days["_pnr"].unique().to_list()
+    good, bad = check_identity_numbers(numbers)
+    if bad or len(set(good.values())) < len(good):
+        return None
+    dates = days.select(pl.col("_date").unique())
+    dates = dates.with_columns(pl.col("_date").str.to_date("%Y-%m-%d", strict=False).alias(c.DATE))
+    canonical = dates[c.DATE].dt.strftime("%Y-%m-%d") == dates["_date"]
+    if not bool(canonical.fill_null(False).all()):
+        return None
+    mapping = pl.DataFrame(
+        {"_pnr": list(good), c.PERSONNUMMER: list(good.values())},
+        schema={"_pnr": pl.String, c.PERSONNUMMER: pl.String},
+    )
+    low, high = pl.col("_reason_min"), pl.col("_reason_max")
+    result = (
+        days.lazy()
+        .join(mapping.lazy(), on="_pnr", how="left")
+        .join(dates.lazy(), on="_date", how="left")
+        .select(
+            c.PERSONNUMMER,
+            c.DATE,
+            *[pl.col(k).cast(pl.Int64) for k in (*SUM_COLUMNS, "lesson_count")],
+            pl.when(low.is_null())
+            .then(pl.lit(""))
+            .when(low == high)
+            .then(low)
+            .otherwise(pl.concat_str(low, pl.lit("; "), high))
+            .alias("absence_reasons"),
+        )
+        .collect()
+    )
+    return ParsedDays(days=result, lines_total=int(result["lesson_count"].sum() or 0))

@@ -25,8 +25,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import Count, Expression, F, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,10 +179,6 @@ def _aware_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _local(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment)
-
-
 # --- Figures ----------------------------------------------------------------------------------
 
 
@@ -204,13 +201,20 @@ def reports_of_concern(period: Period, scope: Scope) -> Figure:
     months = period.months()
     month_index = {(p.year, p.number): i for i, p in enumerate(months)}
     counts: dict[str, list[int]] = {}
-    records = ReportOfConcern.objects.filter(
-        _children_q(scope, period, "child__"), created_at__gte=start, created_at__lt=end
-    ).values_list("child__district_id", "created_at")
-    for district_id, created_at in records:
-        day = _local(created_at)
+    # The local (Stockholm) year and month of each report, counted per district.
+    records = (
+        ReportOfConcern.objects.filter(
+            _children_q(scope, period, "child__"), created_at__gte=start, created_at__lt=end
+        )
+        .annotate(year=ExtractYear("created_at"), month=ExtractMonth("created_at"))
+        .values("child__district_id", "year", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("child__district_id", "year", "month", "n")
+    )
+    for district_id, year, month, n in records:
         label = rows.label(district_id)
-        counts.setdefault(label, [0] * len(months))[month_index[(day.year, day.month)]] += 1
+        counts.setdefault(label, [0] * len(months))[month_index[(year, month)]] += n
     labels = rows.labels(counts)
     table = Table(
         row_labels=labels,
@@ -222,12 +226,18 @@ def reports_of_concern(period: Period, scope: Scope) -> Figure:
     # Children 0–19 at the end of the period.
     born_after = _years_before(period.end, 20)
     population: dict[str, int] = {}
-    children = Child.objects.filter(
-        _children_q(scope, period), birth_date__gt=born_after, birth_date__lte=period.end
-    ).values_list("district_id", flat=True)
-    for district_id in children:
+    children = (
+        Child.objects.filter(
+            _children_q(scope, period), birth_date__gt=born_after, birth_date__lte=period.end
+        )
+        .values("district_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("district_id", "n")
+    )
+    for district_id, n in children:
         label = rows.label(district_id)
-        population[label] = population.get(label, 0) + 1
+        population[label] = population.get(label, 0) + n
     return Figure(
         key="reports",
         table=table,
@@ -253,14 +263,20 @@ def concerns_by_indicator(period: Period, scope: Scope) -> Figure:
     counts = [[0] * len(domains) for _i in indicators]
     i_index = {str(v.value): n for n, v in enumerate(indicators)}
     d_index = {str(v.value): n for n, v in enumerate(domains)}
-    records = ConcernIndicator.objects.filter(
-        _children_q(scope, period, "concern__child__"),
-        concern__created_at__gte=start,
-        concern__created_at__lt=end,
-    ).values_list("indicator", "concern__reporter_unit__secrecy_domain")
-    for indicator, domain in records:
+    records = (
+        ConcernIndicator.objects.filter(
+            _children_q(scope, period, "concern__child__"),
+            concern__created_at__gte=start,
+            concern__created_at__lt=end,
+        )
+        .values("indicator", "concern__reporter_unit__secrecy_domain")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("indicator", "concern__reporter_unit__secrecy_domain", "n")
+    )
+    for indicator, domain, n in records:
         if indicator in i_index and domain in d_index:
-            counts[i_index[indicator]][d_index[domain]] += 1
+            counts[i_index[indicator]][d_index[domain]] += n
     table = Table(
         row_labels=[str(v.label) for v in indicators],
         column_labels=[str(v.label) for v in domains],
@@ -269,14 +285,26 @@ def concerns_by_indicator(period: Period, scope: Scope) -> Figure:
     return Figure(key="indicators", table=table)
 
 
-def _median_figure(
-    key: str, scope: Scope, cases: Iterable[tuple[int | None, int]], column: str
-) -> Figure:
-    """Cases (district id, days) → a table of n per row with the median days per row."""
+CaseCount = tuple[int | None, int, int]  # (district id, days, number of cases)
+
+
+def _days_between(later: str, earlier: str) -> Expression:
+    """Calendar days from the local (Stockholm) date of ``earlier`` to that of ``later``, as a
+    duration (whole days)."""
+    return TruncDate(later) - TruncDate(earlier)
+
+
+def _case_counts(rows: Iterable[tuple[int | None, dt.timedelta, int]]) -> list[CaseCount]:
+    return [(district_id, days.days, n) for district_id, days, n in rows]
+
+
+def _median_figure(key: str, scope: Scope, cases: Iterable[CaseCount], column: str) -> Figure:
+    """Cases counted by (district id, days) → a table of n per row with the median days per
+    row (each row's days in ascending order)."""
     rows = _Rows(scope)
     values: dict[str, list[int]] = {}
-    for district_id, days in cases:
-        values.setdefault(rows.label(district_id), []).append(days)
+    for district_id, days, n in sorted(cases, key=lambda case: case[1]):
+        values.setdefault(rows.label(district_id), []).extend([days] * n)
     labels = rows.labels(values)
     table = Table.from_counts(
         labels,
@@ -295,53 +323,77 @@ def _median_figure(
 def triage_days(period: Period, scope: Scope) -> Figure:
     """Days from a concern to its triage, for triages decided in the period."""
     start, end = _aware_bounds(period)
-    records = Triage.objects.filter(
-        _children_q(scope, period, "concern__child__"),
-        decided_at__gte=start,
-        decided_at__lt=end,
-    ).values_list("concern__child__district_id", "concern__created_at", "decided_at")
-    cases = [(d, (_local(decided) - _local(created)).days) for d, created, decided in records]
-    return _median_figure("triage", scope, cases, _("Triaged concerns"))
+    records = (
+        Triage.objects.filter(
+            _children_q(scope, period, "concern__child__"),
+            decided_at__gte=start,
+            decided_at__lt=end,
+        )
+        .annotate(days=_days_between("decided_at", "concern__created_at"))
+        .values("concern__child__district_id", "days")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("concern__child__district_id", "days", "n")
+    )
+    return _median_figure("triage", scope, _case_counts(records), _("Triaged concerns"))
 
 
 def sip_waiting_days(period: Period, scope: Scope) -> Figure:
     """Days from a triage deciding on a Barnteam to the child's SIP, for SIPs made in the
     period (the latest such triage before the plan)."""
     start, end = _aware_bounds(period)
-    sips = Plan.objects.filter(
-        _children_q(scope, period, "child__"),
-        kind=PlanKind.SIP,
-        created_at__gte=start,
-        created_at__lt=end,
+    latest_triage = (
+        Triage.objects.filter(
+            decision=TriageDecision.BARNTEAM,
+            concern__child_id=OuterRef("child_id"),
+            decided_at__lte=OuterRef("created_at"),
+        )
+        .order_by("-decided_at")
+        .values("decided_at")[:1]
     )
-    plans = list(sips.values_list("child_id", "child__district_id", "created_at"))
-    triages: dict[int, list[dt.datetime]] = {}
-    for child_id, decided_at in Triage.objects.filter(
-        decision=TriageDecision.BARNTEAM,
-        concern__child_id__in=sips.values("child_id"),
-        decided_at__lt=end,
-    ).values_list("concern__child_id", "decided_at"):
-        triages.setdefault(child_id, []).append(decided_at)
-    cases: list[tuple[int | None, int]] = []
-    for child_id, district_id, created_at in plans:
-        before = [t for t in triages.get(child_id, []) if t <= created_at]
-        if before:
-            cases.append((district_id, (_local(created_at) - _local(max(before))).days))
-    return _median_figure("sip", scope, cases, _("SIPs after a Barnteam decision"))
+    records = (
+        Plan.objects.filter(
+            _children_q(scope, period, "child__"),
+            kind=PlanKind.SIP,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .annotate(triaged_at=Subquery(latest_triage))
+        .filter(triaged_at__isnull=False)  # SIPs without a Barnteam decision before them
+        .annotate(days=_days_between("created_at", "triaged_at"))
+        .values("child__district_id", "days")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("child__district_id", "days", "n")
+    )
+    return _median_figure("sip", scope, _case_counts(records), _("SIPs after a Barnteam decision"))
 
 
 def follow_ups_on_time(period: Period, scope: Scope) -> Figure:
     """Follow-ups due in the period: held on time (done on or before the due date) or not."""
     rows = _Rows(scope)
     counts: dict[str, list[int]] = {}
-    records = FollowUp.objects.filter(
-        _children_q(scope, period, "plan__child__"),
-        due_date__gte=period.start,
-        due_date__lte=period.end,
-    ).values_list("plan__child__district_id", "due_date", "done_at")
-    for district_id, due_date, done_at in records:
-        on_time = done_at is not None and _local(done_at) <= due_date
-        counts.setdefault(rows.label(district_id), [0, 0])[0 if on_time else 1] += 1
+    # Held on time: done on or before the due date (the local date of ``done_at``); not done
+    # (NULL) is not on time.
+    records = (
+        FollowUp.objects.filter(
+            _children_q(scope, period, "plan__child__"),
+            due_date__gte=period.start,
+            due_date__lte=period.end,
+        )
+        .annotate(done_on=TruncDate("done_at"))
+        .values("plan__child__district_id")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(done_at__isnull=False, done_on__lte=F("due_date"))),
+        )
+        .order_by()
+        .values_list("plan__child__district_id", "n", "on_time")
+    )
+    for district_id, n, on_time in records:
+        row = counts.setdefault(rows.label(district_id), [0, 0])
+        row[0] += on_time
+        row[1] += n - on_time
     labels = rows.labels(counts)
     table = Table(
         row_labels=labels,
@@ -360,15 +412,21 @@ def invitations_by_domain(period: Period, scope: Scope) -> Figure:
     counts = [[0] * len(statuses) for _d in domains]
     d_index = {str(v.value): n for n, v in enumerate(domains)}
     s_index = {str(v.value): n for n, v in enumerate(statuses)}
-    records = Invitation.objects.filter(
-        _children_q(scope, period, "meeting__team__child__"),
-        member__isnull=False,
-        meeting__starts_at__gte=start,
-        meeting__starts_at__lt=end,
-    ).values_list("member__unit__secrecy_domain", "status")
-    for domain, status in records:
+    records = (
+        Invitation.objects.filter(
+            _children_q(scope, period, "meeting__team__child__"),
+            member__isnull=False,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        )
+        .values("member__unit__secrecy_domain", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("member__unit__secrecy_domain", "status", "n")
+    )
+    for domain, status, n in records:
         if domain in d_index and status in s_index:
-            counts[d_index[domain]][s_index[status]] += 1
+            counts[d_index[domain]][s_index[status]] += n
     table = Table(
         row_labels=[str(v.label) for v in domains],
         column_labels=[_("Accepted"), _("Declined"), _("Not answered")],
@@ -404,36 +462,9 @@ def absence_bands(period: Period, scope: Scope) -> Figure | None:
     if not schools:
         return None
     labels = _school_labels(schools)
-    enrolments = Enrolment.objects.filter(
-        Q(unit__in=schools),
-        Q(start_date__lte=period.end),
-        Q(end_date__isnull=True) | Q(end_date__gte=period.start),
-    )
-    school_of: dict[int, int] = {}
-    for child_id, unit_id in enrolments.order_by("start_date", "pk").values_list(
-        "child_id", "unit_id"
-    ):
-        school_of[child_id] = unit_id  # the latest wins
     counts = {u.pk: [0] * len(ABSENCE_BANDS) for u in schools}
-    # Periods are whole months, so the months' stored totals give the period's sums.
-    sums = (
-        AttendanceMonth.objects.filter(
-            month__gte=period.start,
-            month__lte=period.end,
-            child_id__in=enrolments.values("child_id"),
-        )
-        .values("child_id")
-        .annotate(
-            scheduled=Sum("scheduled_minutes"),
-            absent=Sum(F("valid_absence_minutes") + F("invalid_absence_minutes")),
-        )
-        .values_list("child_id", "scheduled", "absent")
-    )
-    for child_id, scheduled, absent in sums:
-        if not scheduled:
-            continue
-        share = Fraction(int(absent or 0), int(scheduled))
-        counts[school_of[child_id]][_band(share)] += 1
+    for unit_id, band, pupils in _absence_band_counts(period, [u.pk for u in schools]):
+        counts[unit_id][band] = pupils
     table = Table(
         row_labels=[labels[u.pk] for u in schools],
         column_labels=list(ABSENCE_BAND_LABELS),
@@ -443,11 +474,46 @@ def absence_bands(period: Period, scope: Scope) -> Figure | None:
     return Figure(key="absence", table=table)
 
 
-def _band(share: Fraction) -> int:
-    for n, (low, high) in enumerate(ABSENCE_BANDS):
-        if share >= low and (high is None or share < high):
-            return n
-    return len(ABSENCE_BANDS) - 1
+def _absence_band_counts(period: Period, unit_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(school, band, pupils) counted in the database: each pupil's sums over the period come
+    from the months' stored totals (periods are whole months), the band from exact integer
+    comparisons (absent × d < n × scheduled for a bound n/d), the school from the pupil's latest
+    school enrolment in the period (latest start, then latest created)."""
+    band = (
+        "CASE "
+        + " ".join(
+            f"WHEN s.absent * {high.denominator} < {high.numerator} * s.scheduled THEN {n}"
+            for n, (_low, high) in enumerate(ABSENCE_BANDS)
+            if high is not None
+        )
+        + f" ELSE {len(ABSENCE_BANDS) - 1} END"
+    )
+    units = ", ".join(["%s"] * len(unit_ids))
+    sql = f"""
+        WITH place AS (
+            SELECT child_id, unit_id, ROW_NUMBER() OVER (
+                PARTITION BY child_id ORDER BY start_date DESC, id DESC) AS latest
+            FROM {Enrolment._meta.db_table}
+            WHERE unit_id IN ({units}) AND start_date <= %s
+              AND (end_date IS NULL OR end_date >= %s)
+        ),
+        s AS (
+            SELECT m.child_id, SUM(m.scheduled_minutes) AS scheduled,
+                   SUM(m.valid_absence_minutes + m.invalid_absence_minutes) AS absent
+            FROM {AttendanceMonth._meta.db_table} m
+            WHERE m.month >= %s AND m.month <= %s
+              AND m.child_id IN (SELECT child_id FROM place)
+            GROUP BY m.child_id
+        )
+        SELECT p.unit_id, {band} AS band, COUNT(*)
+        FROM s JOIN place p ON p.child_id = s.child_id AND p.latest = 1
+        WHERE s.scheduled > 0
+        GROUP BY p.unit_id, band
+    """
+    params = [*unit_ids, period.end, period.start, period.start, period.end]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(u), int(b), int(n)) for u, b, n in cursor.fetchall()]
 
 
 def guardian_notifications(period: Period, scope: Scope) -> Figure | None:
@@ -470,6 +536,7 @@ def guardian_notifications(period: Period, scope: Scope) -> Figure | None:
             later=Count("pk", filter=told & Q(told_on__gt=F("date"))),
             never=Count("pk", filter=~told),
         )
+        .order_by()  # the model's ordering would join every row's child for nothing
         .values_list("unit_id", "same_day", "later", "never")
     )
     for unit_id, same_day, later, never in rows:
@@ -492,18 +559,24 @@ def investigations(period: Period, scope: Scope) -> Figure | None:
     labels = _school_labels(schools)
     long_before = period.end - dt.timedelta(days=LONG_OPEN_DAYS)
     counts = {u.pk: [0, 0, 0] for u in schools}
-    for unit_id, opened_on, closed_on in AbsenceInvestigation.objects.filter(
-        Q(unit__in=schools),
-        Q(opened_on__lte=period.end),
-        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start),
-    ).values_list("unit_id", "opened_on", "closed_on"):
-        row = counts[unit_id]
-        if opened_on >= period.start:
-            row[0] += 1
-        if closed_on is not None and closed_on <= period.end:
-            row[1] += 1
-        if (closed_on is None or closed_on > period.end) and opened_on < long_before:
-            row[2] += 1
+    still_open = Q(closed_on__isnull=True) | Q(closed_on__gt=period.end)
+    rows = (
+        AbsenceInvestigation.objects.filter(
+            Q(unit__in=schools),
+            Q(opened_on__lte=period.end),
+            Q(closed_on__isnull=True) | Q(closed_on__gte=period.start),
+        )
+        .values("unit_id")
+        .annotate(
+            opened=Count("pk", filter=Q(opened_on__gte=period.start)),
+            closed=Count("pk", filter=Q(closed_on__isnull=False, closed_on__lte=period.end)),
+            long_open=Count("pk", filter=still_open & Q(opened_on__lt=long_before)),
+        )
+        .order_by()
+        .values_list("unit_id", "opened", "closed", "long_open")
+    )
+    for unit_id, opened, closed, long_open in rows:
+        counts[unit_id] = [opened, closed, long_open]
     table = Table(
         row_labels=[labels[u.pk] for u in schools],
         column_labels=[
@@ -773,137 +846,180 @@ def _dependency_ratio(_label: str | None, row: disclosure.ProtectedRow) -> list[
     return [_decimal_display(ratio)]
 
 
+def _publish_population(period: Period, scope: Scope) -> PublishedTable | None:
+    population = population_context(period, scope)
+    if population is None:
+        return None
+    return _build(
+        population,
+        family="concerns",
+        title=_("Population"),
+        description=_(
+            "Inhabitants by age group from the imported population statistics (the"
+            " latest year up to the period's), and the demographic dependency ratio"
+            " (0–19 + 65+) / 20–64."
+        ),
+        row_header=_("Area (year)"),
+        extra_columns=(_("Dependency ratio"),),
+        extra=_dependency_ratio,
+        chart=False,
+    )
+
+
+def _publish_reports_table(period: Period, scope: Scope) -> PublishedTable:
+    return _publish_reports(reports_of_concern(period, scope), scope)
+
+
+def _publish_indicators(period: Period, scope: Scope) -> PublishedTable:
+    return _build(
+        concerns_by_indicator(period, scope),
+        family="concerns",
+        title=_("Concerns by wellbeing indicator and the reporter's secrecy domain"),
+        description=_(
+            "Concerns registered in the period: each wellbeing indicator a concern touches"
+            " counts once, so a concern can count in more than one row."
+        ),
+        row_header=_("Wellbeing indicator"),
+        series_title=_("Concerns per wellbeing indicator"),
+    )
+
+
+def _publish_triage(period: Period, scope: Scope) -> PublishedTable:
+    return _publish_medians(
+        triage_days(period, scope),
+        title=_("Days from concern to triage"),
+        description=_(
+            "Concerns triaged in the period: calendar days from the concern to the"
+            " Barnkontakt's decision. Medians over fewer than five cases are not shown."
+        ),
+        scope=scope,
+    )
+
+
+def _publish_sip(period: Period, scope: Scope) -> PublishedTable:
+    return _publish_medians(
+        sip_waiting_days(period, scope),
+        title=_("Waiting time for a SIP"),
+        description=_(
+            "SIPs made in the period: calendar days from the triage deciding to convene a"
+            " Barnteam to the plan. Medians over fewer than five cases are not shown."
+        ),
+        scope=scope,
+    )
+
+
+def _publish_follow_ups(period: Period, scope: Scope) -> PublishedTable:
+    return _build(
+        follow_ups_on_time(period, scope),
+        family="process",
+        title=_("Follow-ups held on time"),
+        description=_(
+            "Follow-ups of plans due in the period: held on or before the due date, or not"
+            " (held later or not yet)."
+        ),
+        row_header=_("District") if scope.school is None else _("School"),
+        extra_columns=(_("Share on time, %"),),
+        extra=_share_extra(0),
+        chart=False,
+    )
+
+
+def _publish_invitations(period: Period, scope: Scope) -> PublishedTable:
+    return _build(
+        invitations_by_domain(period, scope),
+        family="process",
+        title=_("Meeting invitations by secrecy domain"),
+        description=_(
+            "Invitations to professionals for Barnteam meetings in the period, by the secrecy"
+            " domain of the member's unit; the total is the invitations sent."
+        ),
+        row_header=_("Secrecy domain"),
+        extra_columns=(_("Share accepted, %"),),
+        extra=_share_extra(0),
+        series_title=_("Invitations sent"),
+    )
+
+
+def _publish_absence(period: Period, scope: Scope) -> PublishedTable | None:
+    absence = absence_bands(period, scope)
+    if absence is None:
+        return None
+    return _build(
+        absence,
+        family="attendance",
+        title=_("Pupils by absence"),
+        description=_(
+            "Pupils per school by their absence (valid and unexcused) as a share of"
+            " scheduled time over the period's school days."
+        ),
+        row_header=_("School"),
+        series_title=_("Pupils per absence band") if scope.school else _("Pupils"),
+    )
+
+
+def _publish_notifications(period: Period, scope: Scope) -> PublishedTable | None:
+    notified = guardian_notifications(period, scope)
+    if notified is None:
+        return None
+    return _build(
+        notified,
+        family="attendance",
+        title=_("Guardians told of unexcused absence"),
+        description=_(
+            "Duties to tell the guardians of unexcused absence on days in the period:"
+            " told the same day, later, or not."
+        ),
+        row_header=_("School"),
+        extra_columns=(_("Share told the same day, %"),),
+        extra=_share_extra(0),
+        chart=False,
+    )
+
+
+def _publish_investigations(period: Period, scope: Scope) -> PublishedTable | None:
+    opened = investigations(period, scope)
+    if opened is None:
+        return None
+    return _build(
+        opened,
+        family="attendance",
+        title=_("Absence investigations"),
+        description=_(
+            "Investigations opened and closed in the period, and those open at its end"
+            " that were opened more than four weeks before."
+        ),
+        row_header=_("School"),
+        chart=False,
+    )
+
+
+# Every published table by its key, in the page's order. Each computes only its own figure, so
+# that an export of one table does not compute the others.
+PUBLISHERS: tuple[tuple[str, Callable[[Period, Scope], PublishedTable | None]], ...] = (
+    ("population", _publish_population),
+    ("reports", _publish_reports_table),
+    ("indicators", _publish_indicators),
+    ("triage", _publish_triage),
+    ("sip", _publish_sip),
+    ("followups", _publish_follow_ups),
+    ("invitations", _publish_invitations),
+    ("absence", _publish_absence),
+    ("notifications", _publish_notifications),
+    ("investigations", _publish_investigations),
+)
+
+
 def publish(period: Period, scope: Scope) -> list[PublishedTable]:
     """Every figure for the period and area, protected, in the page's order."""
-    district_header = _("District") if scope.school is None else _("School")
-    population = population_context(period, scope)
-    tables = [
-        *(
-            [
-                _build(
-                    population,
-                    family="concerns",
-                    title=_("Population"),
-                    description=_(
-                        "Inhabitants by age group from the imported population statistics (the"
-                        " latest year up to the period's), and the demographic dependency ratio"
-                        " (0–19 + 65+) / 20–64."
-                    ),
-                    row_header=_("Area (year)"),
-                    extra_columns=(_("Dependency ratio"),),
-                    extra=_dependency_ratio,
-                    chart=False,
-                )
-            ]
-            if population is not None
-            else []
-        ),
-        _publish_reports(reports_of_concern(period, scope), scope),
-        _build(
-            concerns_by_indicator(period, scope),
-            family="concerns",
-            title=_("Concerns by wellbeing indicator and the reporter's secrecy domain"),
-            description=_(
-                "Concerns registered in the period: each wellbeing indicator a concern touches"
-                " counts once, so a concern can count in more than one row."
-            ),
-            row_header=_("Wellbeing indicator"),
-            series_title=_("Concerns per wellbeing indicator"),
-        ),
-        _publish_medians(
-            triage_days(period, scope),
-            title=_("Days from concern to triage"),
-            description=_(
-                "Concerns triaged in the period: calendar days from the concern to the"
-                " Barnkontakt's decision. Medians over fewer than five cases are not shown."
-            ),
-            scope=scope,
-        ),
-        _publish_medians(
-            sip_waiting_days(period, scope),
-            title=_("Waiting time for a SIP"),
-            description=_(
-                "SIPs made in the period: calendar days from the triage deciding to convene a"
-                " Barnteam to the plan. Medians over fewer than five cases are not shown."
-            ),
-            scope=scope,
-        ),
-        _build(
-            follow_ups_on_time(period, scope),
-            family="process",
-            title=_("Follow-ups held on time"),
-            description=_(
-                "Follow-ups of plans due in the period: held on or before the due date, or not"
-                " (held later or not yet)."
-            ),
-            row_header=district_header,
-            extra_columns=(_("Share on time, %"),),
-            extra=_share_extra(0),
-            chart=False,
-        ),
-        _build(
-            invitations_by_domain(period, scope),
-            family="process",
-            title=_("Meeting invitations by secrecy domain"),
-            description=_(
-                "Invitations to professionals for Barnteam meetings in the period, by the secrecy"
-                " domain of the member's unit; the total is the invitations sent."
-            ),
-            row_header=_("Secrecy domain"),
-            extra_columns=(_("Share accepted, %"),),
-            extra=_share_extra(0),
-            series_title=_("Invitations sent"),
-        ),
-    ]
-    school_header = _("School")
-    absence = absence_bands(period, scope)
-    if absence is not None:
-        tables.append(
-            _build(
-                absence,
-                family="attendance",
-                title=_("Pupils by absence"),
-                description=_(
-                    "Pupils per school by their absence (valid and unexcused) as a share of"
-                    " scheduled time over the period's school days."
-                ),
-                row_header=school_header,
-                series_title=_("Pupils per absence band") if scope.school else _("Pupils"),
-            )
-        )
-    notified = guardian_notifications(period, scope)
-    if notified is not None:
-        tables.append(
-            _build(
-                notified,
-                family="attendance",
-                title=_("Guardians told of unexcused absence"),
-                description=_(
-                    "Duties to tell the guardians of unexcused absence on days in the period:"
-                    " told the same day, later, or not."
-                ),
-                row_header=school_header,
-                extra_columns=(_("Share told the same day, %"),),
-                extra=_share_extra(0),
-                chart=False,
-            )
-        )
-    opened = investigations(period, scope)
-    if opened is not None:
-        tables.append(
-            _build(
-                opened,
-                family="attendance",
-                title=_("Absence investigations"),
-                description=_(
-                    "Investigations opened and closed in the period, and those open at its end"
-                    " that were opened more than four weeks before."
-                ),
-                row_header=school_header,
-                chart=False,
-            )
-        )
-    return tables
+    tables = (build(period, scope) for _key, build in PUBLISHERS)
+    return [table for table in tables if table is not None]
+
+
+def publish_table(period: Period, scope: Scope, key: str) -> PublishedTable | None:
+    """The one published table ``key`` for the period and area (as :func:`publish` has it), or
+    None if there is no such table for the area. Computes that figure only."""
+    build = dict(PUBLISHERS).get(key)
+    return None if build is None else build(period, scope)
 
 
 def raw_tables(period: Period, scope: Scope) -> dict[str, Table]:

@@ -2,8 +2,9 @@
 
 Thin view. Who may look is :func:`panels.may_see_statistics` (analysts, principals, unit
 managers); everyone else gets the ordinary 404. The figures come from
-:func:`figures.publish`, already protected; the page, the CSV and the Excel file show the same
-cells. The filters offer only recent whole months and terms and the predefined areas, and refuse
+:func:`figures.publish`, already protected (an export computes only its own table, with
+:func:`figures.publish_table`); the page, the CSV and the Excel file show the same cells. The
+filters offer only recent whole months and terms and the predefined areas, and refuse
 anything else (a 400 with the reason), so that two queries cannot be subtracted to isolate a
 child. Nothing here reads a child, so nothing is logged.
 """
@@ -172,14 +173,16 @@ def index(request: HttpRequest) -> HttpResponse:
         scope = figures.resolve(form.cleaned_data["area"])
     except AreaError:  # pragma: no cover - an area offered always resolves
         return render(request, "statistics/index.html", {"form": form}, status=400)
-    tables = figures.publish(period, scope)
     wanted = request.GET.get("format")
     if wanted is not None:
-        key = request.GET.get("table", "")
-        table = next((t for t in tables if t.key == key), None)
-        if wanted not in FORMATS or table is None:
+        if wanted not in FORMATS:
+            return not_found(request)
+        # Only the table asked for is computed.
+        table = figures.publish_table(period, scope, request.GET.get("table", ""))
+        if table is None:
             return not_found(request)
         return _download(table, wanted, period, scope)
+    tables = figures.publish(period, scope)
     query = f"period={period.code}&area={scope.area.code}"
     sections = [
         {

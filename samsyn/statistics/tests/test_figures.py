@@ -357,15 +357,28 @@ def test_invitations__by_member_domain(dalby: Dalby) -> None:
 # --- 4. Attendance ----------------------------------------------------------------------------
 
 
-def test_absence_band__boundaries() -> None:
-    from fractions import Fraction
-
-    assert figures._band(Fraction(0)) == 0
-    assert figures._band(Fraction(49, 1000)) == 0
-    assert figures._band(Fraction(5, 100)) == 1
-    assert figures._band(Fraction(1, 5)) == 3
-    assert figures._band(Fraction(1, 2)) == 4
-    assert figures._band(Fraction(1)) == 4
+def test_absence_band__boundaries(dalby: Dalby) -> None:
+    """Each band's lower bound belongs to it, a hair below belongs to the band under it
+    (exact integer comparisons in SQL, no rounding)."""
+    pupils = dalby.children["norr"][:8]
+    for child in pupils:
+        EnrolmentFactory(
+            child=child,
+            unit=dalby.school,
+            kind=EnrolmentKind.SCHOOL,
+            start_date=dt.date(2025, 8, 15),
+        )
+    # Per day 1,000 scheduled minutes and ``absent`` of them away: the share is absent/1000.
+    for child, absent in zip(pupils, [0, 49, 50, 99, 100, 200, 499, 500], strict=True):
+        _days(child, absent, scheduled=1000, days=1)
+    counts = figures._absence_band_counts(MARCH, [dalby.school.pk])
+    assert sorted(counts) == [
+        (dalby.school.pk, 0, 2),  # 0 and 4.9 %
+        (dalby.school.pk, 1, 2),  # 5 and 9.9 %
+        (dalby.school.pk, 2, 1),  # 10 %
+        (dalby.school.pk, 3, 2),  # 20 and 49.9 %
+        (dalby.school.pk, 4, 1),  # 50 %
+    ]
 
 
 def _days(child: Child, absent: int, scheduled: int = 300, days: int = 10) -> None:
@@ -461,3 +474,137 @@ def test_exports__csv_and_excel_equal_the_displayed_cells(dalby: Dalby) -> None:
     reports = published(figures.publish(SPRING, scope), "reports")
     flat = [c for r in reports.body() for c in r]
     assert "<5" in flat and ".." in flat
+
+
+# --- Counted in the database: local dates, latest triage, one table per export -----------------
+
+
+def at_time(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def test_reports__month_of_the_local_date(dalby: Dalby) -> None:
+    # 00:30 on 1 April in Stockholm is still 31 March in UTC: it counts in April.
+    for n in range(5):
+        report = dalby.report(dalby.children["norr"][n], dt.date(2026, 4, 1))
+        ReportOfConcern.objects.filter(pk=report.pk).update(
+            created_at=at_time(dt.date(2026, 4, 1), 0, 30)
+        )
+    scope = scope_of(Area(AreaKind.DISTRICT, str(dalby.norr.pk)))
+    figure = figures.reports_of_concern(SPRING, scope)
+    assert dict(zip(figure.table.column_labels, figure.table.counts[0], strict=True)) == {
+        p.label: (5 if p.number == 4 else 0) for p in SPRING.months()
+    }
+    assert figure.children is not None and figure.children.counts == [[20]]
+
+
+def test_triage_days__calendar_days_of_the_local_dates(dalby: Dalby) -> None:
+    # 23:30 → 00:30 the next day (Stockholm) is one calendar day, though the same UTC date.
+    for n in range(5):
+        concern = dalby.concern(dalby.children["norr"][n], dt.date(2026, 3, 2))
+        Concern.objects.filter(pk=concern.pk).update(
+            created_at=at_time(dt.date(2026, 3, 2), 23, 30)
+        )
+        triage = dalby.triage(concern, dt.date(2026, 3, 3))
+        Triage.objects.filter(pk=triage.pk).update(decided_at=at_time(dt.date(2026, 3, 3), 0, 30))
+    scope = scope_of(Area(AreaKind.MUNICIPALITY, "9998"))
+    figure = figures.triage_days(MARCH, scope)
+    assert figure.medians["Norr"] == (1, 1, 1, 1, 1)
+    assert figure.medians["Söder"] == ()
+    assert figure.medians[None] == (1, 1, 1, 1, 1)
+
+
+def test_sip_waiting__the_latest_barnteam_triage_before_the_plan(dalby: Dalby) -> None:
+    user = dalby.reporter
+    for n, days in enumerate((10, 12, 14, 20, 30, 40)):
+        child = dalby.children["norr" if n < 4 else "soder"][n]
+        early = dalby.concern(child, dt.date(2025, 12, 1))
+        dalby.triage(early, dt.date(2025, 12, 2), TriageDecision.BARNTEAM)
+        concern = dalby.concern(child, dt.date(2026, 1, 10))
+        dalby.triage(concern, dt.date(2026, 2, 1), TriageDecision.BARNTEAM)
+        # Neither another decision nor a Barnteam decision after the plan counts.
+        other = dalby.concern(child, dt.date(2026, 2, 3))
+        dalby.triage(other, dt.date(2026, 2, 4), TriageDecision.OWN_AGENCY)
+        plan = Plan.objects.create(child=child, kind=PlanKind.SIP, created_by=user)
+        Plan.objects.filter(pk=plan.pk).update(
+            created_at=at(dt.date(2026, 2, 1) + dt.timedelta(days=days))
+        )
+        later = dalby.concern(child, dt.date(2026, 4, 1))
+        dalby.triage(later, dt.date(2026, 4, 2), TriageDecision.BARNTEAM)
+    # A SIP without a Barnteam decision before it is not counted.
+    Plan.objects.create(child=dalby.children["norr"][10], kind=PlanKind.SIP, created_by=user)
+    Plan.objects.filter(child=dalby.children["norr"][10]).update(created_at=at(dt.date(2026, 3, 5)))
+    scope = scope_of(Area(AreaKind.MUNICIPALITY, "9998"))
+    figure = figures.sip_waiting_days(SPRING, scope)
+    assert figure.medians["Norr"] == (10, 12, 14, 20)
+    assert figure.medians["Söder"] == (30, 40)
+    assert figure.table.counts == [[4], [2]]
+
+
+def test_follow_ups__held_after_midnight_is_late(dalby: Dalby) -> None:
+    user = dalby.reporter
+    due = dt.date(2026, 3, 10)
+    for n in range(6):
+        plan = Plan.objects.create(
+            child=dalby.children["norr"][n], kind=PlanKind.SIP, created_by=user
+        )
+        # 00:30 the day after the due date (Stockholm) is the due date in UTC.
+        FollowUp.objects.create(
+            plan=plan,
+            due_date=due,
+            scheduled_by=user,
+            status=FollowUpStatus.DONE,
+            done_at=at_time(due + dt.timedelta(days=1), 0, 30) if n < 3 else at_time(due, 23, 30),
+        )
+    scope = scope_of(Area(AreaKind.DISTRICT, str(dalby.norr.pk)))
+    assert figures.follow_ups_on_time(MARCH, scope).table.counts == [[3, 3]]
+
+
+def test_investigations__opened_closed_and_long_open(dalby: Dalby) -> None:
+    school = dalby.school
+    kids = dalby.children["norr"]
+    cases = [
+        (dt.date(2026, 1, 10), None),  # open long: counted as such
+        (dt.date(2026, 3, 20), None),  # opened in March, not four weeks yet
+        (dt.date(2026, 2, 1), dt.date(2026, 3, 5)),  # closed in March
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 9)),  # opened and closed in March
+        (dt.date(2026, 1, 5), dt.date(2026, 4, 2)),  # closed after March: open long at its end
+        (dt.date(2026, 1, 5), dt.date(2026, 2, 20)),  # closed before March: not counted
+        (dt.date(2026, 4, 1), None),  # opened after March: not counted
+    ]
+    for kid, (opened_on, closed_on) in zip(kids, cases, strict=False):
+        AbsenceInvestigation.objects.create(
+            child=kid, unit=school, opened_on=opened_on, closed_on=closed_on
+        )
+    scope = scope_of(Area(AreaKind.SCHOOL, str(school.pk)))
+    figure = figures.investigations(MARCH, scope)
+    assert figure is not None and figure.table.counts == [[2, 2, 2]]
+
+
+def test_publish_table__each_key_as_published(dalby: Dalby) -> None:
+    for n in range(7):
+        dalby.report(dalby.children["norr"][n], dt.date(2026, 3, 2 + n))
+    scope = scope_of(Area(AreaKind.MUNICIPALITY, "9998"))
+    tables = figures.publish(SPRING, scope)
+    assert [t.key for t in tables] == [
+        key
+        for key, _build in figures.PUBLISHERS
+        if figures.publish_table(SPRING, scope, key) is not None
+    ]
+    for table in tables:
+        assert figures.publish_table(SPRING, scope, table.key) == table
+    assert figures.publish_table(SPRING, scope, "nope") is None
+    assert figures.publish_table(SPRING, scope, "population") is None  # nothing imported
+
+
+def test_publish_table__computes_only_its_figure(
+    dalby: Dalby, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(period: Period, scope: figures.Scope) -> figures.Figure:
+        raise AssertionError("computed a figure that was not asked for")
+
+    for name in ("absence_bands", "guardian_notifications", "investigations", "triage_days"):
+        monkeypatch.setattr(figures, name, refuse)
+    scope = scope_of(Area(AreaKind.MUNICIPALITY, "9998"))
+    table = figures.publish_table(SPRING, scope, "reports")
+    assert table is not None and table.key == "reports"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Count, Expression, F, OuterRef, Q, Subquery
@@ -510,7 +510,7 @@ def _absence_band_counts(period: Period, unit_ids: list[int]) -> list[tuple[int,
         WHERE s.scheduled > 0
         GROUP BY p.unit_id, band
     """
-    params = [*unit_ids, period.end, period.start, period.start, period.end]
+    params: list[Any] = [*unit_ids, period.end, period.start, period.start, period.end]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(u), int(b), int(n)) for u, b, n in cursor.fetchall()]

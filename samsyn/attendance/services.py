@@ -182,6 +182,13 @@ def _run(
     report(0, 0, save=True)
     try:
         source = read()
+        looked_up: dict[str, int] = {}
+
+        def known_numbers(numbers: list[str]) -> set[str]:
+            looked_up.update(_child_ids(numbers))
+            return set(looked_up)
+
+        source.known_numbers = known_numbers
         try:
             parsed: ParsedDays = parse_days(source)
         finally:
@@ -195,7 +202,10 @@ def _run(
 
     days = parsed.days
     numbers = days[c.PERSONNUMMER].unique().to_list()
-    ids = _child_ids(numbers, allowed)
+    ids = {n: looked_up[n] for n in numbers if n in looked_up}
+    ids.update(_child_ids([n for n in numbers if n not in looked_up]))
+    if allowed is not None:
+        ids = {number: pk for number, pk in ids.items() if pk in allowed}
     unknown = sorted(set(numbers) - set(ids))
     run.unknown_pupils = [
         *source.unknown_pupils,

@@ -187,12 +187,18 @@ def signals_refresh(*, as_of: dt.date, unit: Unit | None = None) -> RefreshResul
 _MANY = 5000
 
 
-def _of_children(rows: QuerySet[Any], children: Collection[int]) -> list[Any]:
-    """``rows`` of ``children``. For a whole municipality the few open rows are fetched and
-    picked in Python: tens of thousands of ids in an IN list cost more than they save."""
+def _of_children(rows: QuerySet[Any, Any], children: Collection[int]) -> list[Any]:
+    """``rows`` (``values_list`` with the child's id first) of ``children``. For a whole
+    municipality the open rows are fetched and picked in Python: tens of thousands of ids in
+    an IN list cost more than they save."""
     if len(children) > _MANY:
-        return [row for row in rows if row.child_id in children]
+        return [row for row in rows if row[0] in children]
     return list(rows.filter(child_id__in=list(children)))
+
+
+# (id, unit, grade, level, highest level, indicators, as of): an open signal re-evaluated.
+_Changed = tuple[int, int, int | None, int, int, list[dict[str, Any]], dt.date]
+_CHANGED_FIELDS = ("unit_id", "grade", "level", "highest_level", "indicators", "as_of")
 
 
 def _store_signals(
@@ -201,12 +207,17 @@ def _store_signals(
     risk: dict[int, list[dict[str, Any]]],
     result: RefreshResult,
 ) -> None:
-    open_signals = {
-        s.child_id: s
-        for s in _of_children(AbsenceSignal.objects.filter(closed_on__isnull=True), pupils)
+    open_signals: dict[int, tuple[int, dt.date, int]] = {
+        child_id: (pk, signal_as_of, highest)
+        for child_id, pk, signal_as_of, highest in _of_children(
+            AbsenceSignal.objects.filter(closed_on__isnull=True)
+            .order_by()
+            .values_list("child_id", "pk", "as_of", "highest_level"),
+            pupils,
+        )
     }
     new: list[AbsenceSignal] = []
-    changed: list[AbsenceSignal] = []
+    changed: list[_Changed] = []
     for child_id, rows in risk.items():
         pupil = pupils[child_id]
         level = max(int(r["level"]) for r in rows)
@@ -226,19 +237,16 @@ def _store_signals(
                 )
             )
             continue
-        if signal.as_of > as_of:
+        pk, signal_as_of, highest = signal
+        if signal_as_of > as_of:
             continue  # a later evaluation already stands
-        signal.unit_id = pupil.unit_id
-        signal.grade = pupil.grade
-        signal.level = level
-        signal.highest_level = max(signal.highest_level, level)
-        signal.indicators = entries
-        signal.as_of = as_of
-        changed.append(signal)
+        changed.append((pk, pupil.unit_id, pupil.grade, level, max(highest, level), entries, as_of))
     AbsenceSignal.objects.bulk_create(new, batch_size=1000)
     _update_signals(changed)
     ended = [
-        s.pk for child_id, s in open_signals.items() if child_id not in risk and s.as_of <= as_of
+        pk
+        for child_id, (pk, signal_as_of, _highest) in open_signals.items()
+        if child_id not in risk and signal_as_of <= as_of
     ]
     for start in range(0, len(ended), 1000):
         AbsenceSignal.objects.filter(pk__in=ended[start : start + 1000]).update(
@@ -249,7 +257,7 @@ def _store_signals(
     result.signals_closed = len(ended)
 
 
-def _update_signals(changed: list[AbsenceSignal]) -> None:
+def _update_signals(changed: list[_Changed]) -> None:
     """Write the re-evaluated open signals. On PostgreSQL through COPY and one UPDATE: Django's
     ``bulk_update`` builds a CASE per field and row, which for tens of thousands of signals
     costs more than the evaluation itself."""
@@ -257,7 +265,10 @@ def _update_signals(changed: list[AbsenceSignal]) -> None:
         return
     if connection.vendor != "postgresql":
         AbsenceSignal.objects.bulk_update(
-            changed,
+            [
+                AbsenceSignal(pk, **dict(zip(_CHANGED_FIELDS, rest, strict=True)))
+                for pk, *rest in changed
+            ],
             ["unit", "grade", "level", "highest_level", "indicators", "as_of"],
             batch_size=1000,
         )
@@ -275,17 +286,9 @@ def _update_signals(changed: list[AbsenceSignal]) -> None:
             "COPY absence_signal_in (id, unit_id, grade, level, highest_level, indicators, "
             "as_of) FROM STDIN"
         ) as copy:
-            for signal in changed:
+            for pk, unit_id, grade, level, highest, entries, signal_as_of in changed:
                 copy.write_row(
-                    (
-                        signal.pk,
-                        signal.unit_id,
-                        signal.grade,
-                        signal.level,
-                        signal.highest_level,
-                        json.dumps(signal.indicators),
-                        signal.as_of,
-                    )
+                    (pk, unit_id, grade, level, highest, json.dumps(entries), signal_as_of)
                 )
         cursor.execute(
             f"UPDATE {table} AS s SET unit_id = i.unit_id, grade = i.grade, level = i.level, "
@@ -304,8 +307,8 @@ def _store_investigations(
     wanted = {child_id for child_id, rows in risk.items() if _investigate(_entries(rows))}
     if not wanted:
         return
-    open_now = AbsenceInvestigation.objects.filter(status=InvestigationStatus.OPEN)
-    already = {i.child_id for i in _of_children(open_now.only("child_id"), wanted)}
+    open_now = AbsenceInvestigation.objects.filter(status=InvestigationStatus.OPEN).order_by()
+    already = {row[0] for row in _of_children(open_now.values_list("child_id"), wanted)}
     new = [
         AbsenceInvestigation(
             child_id=child_id,

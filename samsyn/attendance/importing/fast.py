@@ -37,7 +37,7 @@ import polars as pl
 
 from samsyn.attendance.importing import columns as c
 from samsyn.attendance.importing import sources
-from samsyn.attendance.importing.sources import LessonSource
+from samsyn.attendance.importing.sources import KnownNumbers, LessonSource
 
 if TYPE_CHECKING:
     from samsyn.attendance.importing.pipeline import ParsedDays
@@ -138,7 +138,7 @@ def _attempt(source: LessonSource) -> ParsedDays | None:
                 hasher.join()
     if days is None or (hasher is not None and hasher.unusual):
         return None
-    parsed = _checked_days(days)
+    parsed = _checked_days(days, source.known_numbers)
     if parsed is not None and hasher is not None:
         source.sha256 = hasher.hexdigest
         source.encoding_checked = True
@@ -240,14 +240,14 @@ def _read_days(source: LessonSource, path: Path, tmp: Path) -> pl.DataFrame | No
         return None
 
 
-def _checked_days(days: pl.DataFrame) -> ParsedDays | None:
+def _checked_days(days: pl.DataFrame, known: KnownNumbers | None = None) -> ParsedDays | None:
     """The summed days as ``ParsedDays``, or None if anything needs the careful path."""
     from samsyn.attendance.importing.pipeline import ParsedDays, check_identity_numbers
 
     if days.height == 0 or bool(days["_bad"].any()) or bool(days["_suspect"].any()):
         return None
     numbers = days["_pnr"].unique().to_list()
-    good, bad = check_identity_numbers(numbers)
+    good, bad = check_identity_numbers(numbers, known)
     if bad or len(set(good.values())) < len(good):
         return None
     dates = days.select(pl.col("_date").unique())

@@ -20,6 +20,7 @@ Rules (a line breaking any of them rejects the whole file):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -27,7 +28,12 @@ from django.utils.translation import gettext as _
 
 from samsyn.attendance.importing import columns as c
 from samsyn.attendance.importing.errors import MAX_ERRORS, FileRejected, LineError
-from samsyn.attendance.importing.sources import LessonSource, check_encoding, find_ragged_lines
+from samsyn.attendance.importing.sources import (
+    KnownNumbers,
+    LessonSource,
+    check_encoding,
+    find_ragged_lines,
+)
 from samsyn.children.identity import InvalidIdentityNumber, parse_identity_number
 
 MAX_LESSON_MINUTES = 24 * 60
@@ -214,11 +220,27 @@ def _line_messages(bad: pl.DataFrame, names: dict[str, str]) -> list[LineError]:
     return errors
 
 
-def check_identity_numbers(values: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Distinct personnummer values as written → (stored 12-character form, error message)."""
+_TWELVE_DIGITS = re.compile(r"^\d{8}-?\d{4}$")
+
+
+def check_identity_numbers(
+    values: list[str], known: KnownNumbers | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Distinct personnummer values as written → (stored 12-character form, error message).
+
+    ``known`` (given 12-digit numbers, the ones a child in Samsyn has) spares the full check
+    for a value written ``YYYYMMDDNNNN`` or ``YYYYMMDD-NNNN`` that is a child's stored
+    number: it was checked when the child was registered. A municipality's file has 50,000.
+    """
     good: dict[str, str] = {}
     bad: dict[str, str] = {}
+    if known is not None:
+        digits = {v: v.replace("-", "") for v in values if _TWELVE_DIGITS.match(v)}
+        stored = known(sorted(set(digits.values())))
+        good = {v: d for v, d in digits.items() if d in stored}
     for value in values:
+        if value in good:
+            continue
         try:
             good[value] = parse_identity_number(value, allow_temporary=True).value
         except InvalidIdentityNumber as exc:
@@ -288,7 +310,7 @@ def parse_days_polars(source: LessonSource) -> ParsedDays:
                 )
             )
     numbers = days.filter(_present(c.PERSONNUMMER))[c.PERSONNUMMER].unique().to_list()
-    good_numbers, bad_numbers = check_identity_numbers(numbers)
+    good_numbers, bad_numbers = check_identity_numbers(numbers, source.known_numbers)
     if bad_numbers:
         lines = (
             clean.filter(pl.col(c.PERSONNUMMER).is_in(list(bad_numbers)))

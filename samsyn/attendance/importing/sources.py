@@ -37,6 +37,10 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
+# Given 12-digit personnummer, the ones some child in Samsyn has (see check_identity_numbers).
+KnownNumbers = Callable[[list[str]], set[str]]
+
+
 @dataclass
 class LessonSource:
     frame: pl.LazyFrame
@@ -48,6 +52,7 @@ class LessonSource:
     record_numbers: bool = False  # SS 12000: "Post N" rather than "Rad N"
     extra_errors: list[LineError] = field(default_factory=list)
     unknown_pupils: list[str] = field(default_factory=list)
+    known_numbers: KnownNumbers | None = None
     # False for a CSV source whose encoding (and SHA-256) is still to be checked: see read_csv.
     encoding_checked: bool = True
 

@@ -72,6 +72,8 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -483,9 +485,45 @@ def _smallest_published(
     return min(candidates, key=cost)
 
 
+# protect() is a pure function of the table and the threshold, and its exact audit (rational
+# arithmetic) costs tenths of a second for a table of 40 schools. A dashboard shows the same
+# tables again and again until the data changes, so the last results are kept, keyed by
+# everything the result depends on; a changed count is a different key. The results are
+# immutable (frozen dataclasses, tuples), so they are shared.
+_PROTECTED: OrderedDict[tuple[object, ...], ProtectedTable] = OrderedDict()
+_PROTECTED_MAX = 512
+_PROTECTED_LOCK = threading.Lock()
+
+
+def _table_key(table: Table, threshold: int) -> tuple[object, ...]:
+    return (
+        tuple(table.row_labels),
+        tuple(table.column_labels),
+        tuple(tuple(int(v) for v in row) for row in table.counts),
+        table.row_totals,
+        table.column_totals,
+        tuple(sorted(table.parents.items())),
+        threshold,
+    )
+
+
 def protect(table: Table, threshold: int = DEFAULT_THRESHOLD) -> ProtectedTable:
     """Primary and secondary suppression, checked by :func:`audit` until nothing is exposed."""
     _check_threshold(threshold)
+    key = _table_key(table, threshold)
+    with _PROTECTED_LOCK:
+        if key in _PROTECTED:
+            _PROTECTED.move_to_end(key)
+            return _PROTECTED[key]
+    protected = _protect(table, threshold)
+    with _PROTECTED_LOCK:
+        _PROTECTED[key] = protected
+        while len(_PROTECTED) > _PROTECTED_MAX:
+            _PROTECTED.popitem(last=False)
+    return protected
+
+
+def _protect(table: Table, threshold: int) -> ProtectedTable:
     structure = _structure(table)
     status: list[Reason | None] = [
         Reason.PRIMARY if is_primary(v, threshold) else None for v in structure.values

@@ -750,3 +750,28 @@ def test_area__parse_and_validate() -> None:
     for text in ["1460", "county:14", "school:", "school:12 34", "school:a:b"]:
         with pytest.raises(AreaError):
             Area.parse(text)
+
+
+def test_protect__an_equal_table_is_not_audited_again_a_changed_one_is(monkeypatch) -> None:
+    from samsyn.statistics import disclosure
+
+    calls: list[Table] = []
+    real = disclosure._protect
+
+    def counting(table: Table, threshold: int) -> ProtectedTable:
+        calls.append(table)
+        return real(table, threshold)
+
+    monkeypatch.setattr(disclosure, "_protect", counting)
+    monkeypatch.setattr(disclosure, "_PROTECTED", disclosure.OrderedDict())
+
+    def table(corner: int) -> Table:
+        return Table(["Skola A", "Skola B"], ["< 5 %", "≥ 5 %"], [[corner, 12], [7, 8]])
+
+    first = protect(table(2))
+    again = protect(table(2))  # an equal table, built anew (the next request)
+    assert again == first and len(calls) == 1
+    changed = protect(table(9))
+    assert len(calls) == 2
+    assert changed.cell("Skola A", "< 5 %").value == 9
+    assert first.cell("Skola A", "< 5 %").suppressed

@@ -478,7 +478,10 @@ def _absence_band_counts(period: Period, unit_ids: list[int]) -> list[tuple[int,
     """(school, band, pupils) counted in the database: each pupil's sums over the period come
     from the months' stored totals (periods are whole months), the band from exact integer
     comparisons (absent × d < n × scheduled for a bound n/d), the school from the pupil's latest
-    school enrolment in the period (latest start, then latest created)."""
+    school enrolment in the period (latest start, then latest created). Every pupil's sums are
+    made and then joined with the schools' pupils: one index-only scan of the period's months
+    (PostgreSQL), where a filter by the schools' pupils led the planner into one index lookup
+    per pupil (0.5 s for a municipality's term)."""
     band = (
         "CASE "
         + " ".join(
@@ -502,7 +505,6 @@ def _absence_band_counts(period: Period, unit_ids: list[int]) -> list[tuple[int,
                    SUM(m.valid_absence_minutes + m.invalid_absence_minutes) AS absent
             FROM {AttendanceMonth._meta.db_table} m
             WHERE m.month >= %s AND m.month <= %s
-              AND m.child_id IN (SELECT child_id FROM place)
             GROUP BY m.child_id
         )
         SELECT p.unit_id, {band} AS band, COUNT(*)

@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import Count, Expression, F, OuterRef, Q, Subquery
+from django.db.models import Count, Expression, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -255,32 +255,46 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _cross_counts(
+    rows: QuerySet[Any],
+    row_field: str,
+    row_values: Sequence[Any],
+    column_field: str,
+    column_values: Sequence[Any],
+) -> list[list[int]]:
+    """``rows`` counted in the database by two fields: one list per row value, one count per
+    column value (values outside the given ones are not counted)."""
+    r_index = {str(v.value): n for n, v in enumerate(row_values)}
+    c_index = {str(v.value): n for n, v in enumerate(column_values)}
+    counts = [[0] * len(column_values) for _r in row_values]
+    records = (
+        rows.values(row_field, column_field)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list(row_field, column_field, "n")
+    )
+    for row, column, n in records:
+        if row in r_index and column in c_index:
+            counts[r_index[row]][c_index[column]] += n
+    return counts
+
+
 def concerns_by_indicator(period: Period, scope: Scope) -> Figure:
     """Wellbeing indicators of the concerns registered in the period × reporter's domain."""
     start, end = _aware_bounds(period)
     indicators = list(Indicator)
     domains = list(SecrecyDomain)
-    counts = [[0] * len(domains) for _i in indicators]
-    i_index = {str(v.value): n for n, v in enumerate(indicators)}
-    d_index = {str(v.value): n for n, v in enumerate(domains)}
-    records = (
-        ConcernIndicator.objects.filter(
-            _children_q(scope, period, "concern__child__"),
-            concern__created_at__gte=start,
-            concern__created_at__lt=end,
-        )
-        .values("indicator", "concern__reporter_unit__secrecy_domain")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("indicator", "concern__reporter_unit__secrecy_domain", "n")
+    rows = ConcernIndicator.objects.filter(
+        _children_q(scope, period, "concern__child__"),
+        concern__created_at__gte=start,
+        concern__created_at__lt=end,
     )
-    for indicator, domain, n in records:
-        if indicator in i_index and domain in d_index:
-            counts[i_index[indicator]][d_index[domain]] += n
     table = Table(
         row_labels=[str(v.label) for v in indicators],
         column_labels=[str(v.label) for v in domains],
-        counts=counts,
+        counts=_cross_counts(
+            rows, "indicator", indicators, "concern__reporter_unit__secrecy_domain", domains
+        ),
     )
     return Figure(key="indicators", table=table)
 
@@ -409,28 +423,16 @@ def invitations_by_domain(period: Period, scope: Scope) -> Figure:
     start, end = _aware_bounds(period)
     domains = list(SecrecyDomain)
     statuses = [InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.INVITED]
-    counts = [[0] * len(statuses) for _d in domains]
-    d_index = {str(v.value): n for n, v in enumerate(domains)}
-    s_index = {str(v.value): n for n, v in enumerate(statuses)}
-    records = (
-        Invitation.objects.filter(
-            _children_q(scope, period, "meeting__team__child__"),
-            member__isnull=False,
-            meeting__starts_at__gte=start,
-            meeting__starts_at__lt=end,
-        )
-        .values("member__unit__secrecy_domain", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("member__unit__secrecy_domain", "status", "n")
+    rows = Invitation.objects.filter(
+        _children_q(scope, period, "meeting__team__child__"),
+        member__isnull=False,
+        meeting__starts_at__gte=start,
+        meeting__starts_at__lt=end,
     )
-    for domain, status, n in records:
-        if domain in d_index and status in s_index:
-            counts[d_index[domain]][s_index[status]] += n
     table = Table(
         row_labels=[str(v.label) for v in domains],
         column_labels=[_("Accepted"), _("Declined"), _("Not answered")],
-        counts=counts,
+        counts=_cross_counts(rows, "member__unit__secrecy_domain", domains, "status", statuses),
     )
     return Figure(key="invitations", table=table)
 

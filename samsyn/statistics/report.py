@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from samsyn.concerns.models import Indicator
 from samsyn.statistics import figures
+from samsyn.statistics.charts import BarChart
+from samsyn.statistics.charts import bar_chart as draw_bar_chart
 from samsyn.statistics.disclosure import UNDEFINED_DISPLAY, Period, ProtectedRow
 from samsyn.statistics.figures import BarDatum, PublishedTable, Scope
 
@@ -87,29 +89,6 @@ class KeyFigure:
     @property
     def comparable(self) -> bool:
         return self.direction != "none"
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    display: str
-    y: float
-    text_y: float
-    width: float
-    value_x: float
-
-
-@dataclass(frozen=True)
-class BarChart:
-    id: str
-    title: str
-    description: str
-    width: int
-    height: int
-    label_x: int
-    plot_left: int
-    bar_height: int
-    bars: tuple[Bar, ...]
 
 
 @dataclass(frozen=True)
@@ -457,54 +436,10 @@ def summary(figures_: Sequence[KeyFigure], previous: Period) -> list[str]:
 
 # --- Charts ---------------------------------------------------------------------------------
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 200
-VALUE_WIDTH = 48
-BAR_HEIGHT = 20
-BAR_GAP = 6
-TOP = 6
-MAX_LABEL = 28
-
 
 def bar_chart(key: str, title: str, data: Sequence[BarDatum]) -> BarChart | None:
-    """A horizontal bar chart; a suppressed value (``value`` None) has no bar, only its text."""
-    if len(data) < 2:
-        return None
-    plot = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    highest = max((d.value or 0 for d in data), default=0) or 1
-    bars = []
-    for n, datum in enumerate(data):
-        y = TOP + n * (BAR_HEIGHT + BAR_GAP)
-        width = round((datum.value or 0) / highest * plot, 2)
-        label = datum.label if len(datum.label) <= MAX_LABEL else datum.label[: MAX_LABEL - 1] + "…"
-        bars.append(
-            Bar(
-                label=label,
-                display=datum.display,
-                y=y,
-                text_y=y + BAR_HEIGHT / 2,
-                width=width,
-                value_x=LABEL_WIDTH + width + 6,
-            )
-        )
-    description = _(
-        "Bars for %(count)s values; the same figures are in the table beside the chart."
-    ) % {"count": len(data)}
-    if any(d.value is None for d in data):
-        description += " " + _(
-            "Values shown as <5 or .. are suppressed to protect individuals and have no bar."
-        )
-    return BarChart(
-        id=f"chart-{key}",
-        title=title,
-        description=description,
-        width=CHART_WIDTH,
-        height=TOP * 2 + len(bars) * (BAR_HEIGHT + BAR_GAP),
-        label_x=LABEL_WIDTH - 8,
-        plot_left=LABEL_WIDTH,
-        bar_height=BAR_HEIGHT,
-        bars=tuple(bars),
-    )
+    """A horizontal bar chart sized for the printed page."""
+    return draw_bar_chart(key, title, data, bar_height=20, gap=6, top=6)
 
 
 def _datum(label: str, display: str) -> BarDatum:

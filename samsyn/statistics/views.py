@@ -11,7 +11,6 @@ child. Nothing here reads a child, so nothing is logged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from samsyn.core.responses import not_found, request_user
 from samsyn.statistics import exports, figures, report
+from samsyn.statistics.charts import BarChart, bar_chart
 from samsyn.statistics.disclosure import Area, AreaError, AreaKind, Period, PeriodError
 from samsyn.statistics.panels import may_see_statistics
 
@@ -74,74 +74,11 @@ class FilterForm(forms.Form):
 
 # --- A horizontal bar chart for a 1-D series -------------------------------------------------
 
-CHART_WIDTH = 640
-LABEL_WIDTH = 200
-VALUE_WIDTH = 48
-BAR_HEIGHT = 22
-BAR_GAP = 8
-TOP = 8
-MAX_LABEL = 28
 
-
-@dataclass(frozen=True)
-class ChartBar:
-    label: str
-    display: str
-    y: float
-    text_y: float
-    width: float
-    value_x: float
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    description: str
-    width: int
-    height: int
-    label_x: int
-    plot_left: int
-    bars: list[ChartBar]
-
-
-def chart(table: figures.PublishedTable) -> Chart | None:
-    if len(table.series) < 2:
-        return None
-    plot = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    highest = max((d.value or 0 for d in table.series), default=0) or 1
-    bars = []
-    for n, datum in enumerate(table.series):
-        y = TOP + n * (BAR_HEIGHT + BAR_GAP)
-        width = round((datum.value or 0) / highest * plot, 2)
-        label = datum.label if len(datum.label) <= MAX_LABEL else datum.label[: MAX_LABEL - 1] + "…"
-        bars.append(
-            ChartBar(
-                label=label,
-                display=datum.display,
-                y=y,
-                text_y=y + BAR_HEIGHT / 2,
-                width=width,
-                value_x=LABEL_WIDTH + width + 6,
-            )
-        )
-    suppressed = sum(1 for d in table.series if d.value is None)
-    description = _(
-        "Bars for %(count)s values; the same figures are in the table beside the chart."
-    ) % {"count": len(table.series)}
-    if suppressed:
-        description += " " + _(
-            "Values shown as <5 or .. are suppressed to protect individuals and have no bar."
-        )
-    return Chart(
-        id=f"chart-{table.key}",
-        title=table.series_title or table.title,
-        description=description,
-        width=CHART_WIDTH,
-        height=TOP * 2 + len(bars) * (BAR_HEIGHT + BAR_GAP),
-        label_x=LABEL_WIDTH - 8,
-        plot_left=LABEL_WIDTH,
-        bars=bars,
+def chart(table: figures.PublishedTable) -> BarChart | None:
+    """The table's chart, sized for the screen."""
+    return bar_chart(
+        table.key, table.series_title or table.title, table.series, bar_height=22, gap=8, top=8
     )
 
 

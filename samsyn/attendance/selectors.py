@@ -11,7 +11,7 @@ from django.db import connection
 
 from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
 from samsyn.attendance.importing.packing import DAY_VALUES, unpack_months
-from samsyn.attendance.importing.writer import copy_out
+from samsyn.attendance.importing.writer import copy_days
 from samsyn.attendance.models import AttendanceMonth
 
 DAY_SCHEMA: dict[str, Any] = {
@@ -54,8 +54,19 @@ def load_days(
     ids = None if child_ids is None else sorted({int(i) for i in child_ids})
     if ids is not None and not ids:
         return pl.DataFrame(schema=schema)
-    months = _months(ids, start, end, details)
-    days = unpack_months(months, reasons=details, values=[k for k in schema if k in DAY_VALUES])
+    wanted = [k for k in schema if k in DAY_VALUES]
+    if connection.vendor == "postgresql":
+        condition, params = _condition(ids, start, end)
+        days = copy_days(
+            condition,
+            params,
+            values=wanted,
+            month_columns=["import_id"] if details else [],
+            reasons=details,
+        )
+        return _between(days, start, end).select(list(schema))  # sorted by child and date
+    months = _months_sqlite(ids, start, end, details)
+    days = unpack_months(months, reasons=details, values=wanted)
     if details:
         days = days.join(
             months.select("child_id", "month", "import_id"),
@@ -63,44 +74,39 @@ def load_days(
             right_on=["child_id", "month"],
             how="left",
         )
+    return _between(days, start, end).sort("child_id", "date").select(list(schema))
+
+
+def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:
     if start is not None:
         days = days.filter(pl.col("date") >= start)
     if end is not None:
         days = days.filter(pl.col("date") <= end)
-    return days.sort("child_id", "date").select(list(schema))
+    return days
 
 
-def _months_per_pupil(table: str, condition: str, params: list[Any]) -> pl.DataFrame:
-    """The months (``child_id``, ``month``, ``days``) with one COPY row per pupil: PostgreSQL
-    sends a COPY message per row, and reading a municipality's 300,000 month rows one message
-    at a time costs more in Python than unpacking them; 50,000 pupil rows do not. Each pupil's
-    months are ``days-since-2000:days`` joined by ``|`` (packed days hold only digits, ``,``
-    and ``;``)."""
-    sql = (
-        "SELECT child_id, string_agg((month - DATE '2000-01-01') || ':' || days, '|' "
-        f"ORDER BY month) FROM {table}{condition} GROUP BY child_id"
-    )
-    pupils = copy_out(sql, params, {"child_id": pl.Int64, "months": pl.String})
-    months = (
-        pupils.with_columns(pl.col("months").str.split("|"))
-        .explode("months")
-        .with_columns(
-            pl.col("months").str.split_exact(":", 1).struct.rename_fields(["day", "days"])
-        )
-        .unnest("months")
-    )
-    return months.select(
-        "child_id",
-        (pl.lit(_EPOCH) + pl.duration(days=pl.col("day").cast(pl.Int64)))
-        .cast(pl.Date)
-        .alias("month"),
-        "days",
-    )
+def _condition(
+    ids: list[int] | None, start: dt.date | None, end: dt.date | None
+) -> tuple[str, list[Any]]:
+    """The months' SQL condition (PostgreSQL) for ``ids`` and the months of start–end."""
+    where = ["TRUE"]
+    params: list[Any] = []
+    if start is not None:
+        where.append("month >= %s")
+        params.append(start.replace(day=1))
+    if end is not None:
+        where.append("month <= %s")
+        params.append(end)
+    if ids is not None:
+        where.append("child_id = ANY(%s)")
+        params.append(ids)
+    return " AND ".join(where), params
 
 
-def _months(
+def _months_sqlite(
     ids: list[int] | None, start: dt.date | None, end: dt.date | None, details: bool
 ) -> pl.DataFrame:
+    """The months (SQLite), the month as text from the driver made a date by Polars."""
     names = ["child_id", "month", "days", *(["reasons", "import_id"] if details else [])]
     schema = {k: _MONTH_COLUMNS[k] for k in names}
     where: list[str] = []
@@ -112,14 +118,6 @@ def _months(
         where.append("month <= %s")
         params.append(end)
     table = AttendanceMonth._meta.db_table
-    if connection.vendor == "postgresql":
-        if ids is not None:
-            where.append("child_id = ANY(%s)")
-            params.append(ids)
-        condition = (" WHERE " + " AND ".join(where)) if where else ""
-        if details:
-            return copy_out(f"SELECT {', '.join(names)} FROM {table}{condition}", params, schema)
-        return _months_per_pupil(table, condition, params)
     # SQLite: the month as text (the driver would otherwise make each a Python date).
     columns = ", ".join(names).replace("month", "CAST(month AS TEXT)", 1)
     chunks: list[list[int] | None] = [None]

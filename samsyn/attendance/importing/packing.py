@@ -102,7 +102,16 @@ def unpack_months(
     )
     if not reasons:
         return days
-    given = (
+    given = unpack_reasons(months)
+    return days.join(
+        given, on=["child_id", "date"], how="left", maintain_order="left"
+    ).with_columns(pl.col("absence_reasons").fill_null(""))
+
+
+def unpack_reasons(months: pl.DataFrame) -> pl.DataFrame:
+    """Months (``child_id``, ``month``, ``reasons``) → the days that have absence reasons
+    (``child_id``, ``date``, ``absence_reasons``)."""
+    return (
         months.select("child_id", "month", pl.col("reasons").fill_null("").str.split(RECORD))
         .explode("reasons")
         .filter(pl.col("reasons").is_not_null() & (pl.col("reasons") != ""))
@@ -118,6 +127,3 @@ def unpack_months(
             pl.col("text").alias("absence_reasons"),
         )
     )
-    return days.join(
-        given, on=["child_id", "date"], how="left", maintain_order="left"
-    ).with_columns(pl.col("absence_reasons").fill_null(""))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,7 @@ from samsyn.attendance.importing.packing import (
     MONTH_TOTALS,
     pack_months,
     unpack_months,
+    unpack_reasons,
 )
 from samsyn.attendance.models import AttendanceMonth
 
@@ -74,17 +75,16 @@ def write_days(
     first: dt.date = frame["date"].min()  # type: ignore[assignment]
     last: dt.date = frame["date"].max()  # type: ignore[assignment]
     pupils = frame["child_id"].unique()
-    stored_months = _stored_months(
+    stored, existing = _stored(
         first.replace(day=1), last, pupils.to_list() if len(pupils) <= _FEW_PUPILS else None
     )
-    if stored_months.is_empty():  # nothing stored yet for these pupils and months
+    if existing.is_empty():  # nothing stored yet for these pupils and months
         if progress is not None:
             progress(0)
         months = pack_months(frame).with_columns(
             pl.lit(import_id, dtype=pl.Int64).alias("import_id")
         )
         return _write(frame, 0, months, months.clear(), progress)
-    stored = unpack_months(stored_months)
     changed = frame.join(stored, on=list(DAY_SCHEMA), how="anti", nulls_equal=True)
     skipped = len(frame) - len(changed)
     if progress is not None:
@@ -103,7 +103,6 @@ def write_days(
     months = pack_months(pl.concat([kept, in_touched(frame)])).with_columns(
         pl.lit(import_id, dtype=pl.Int64).alias("import_id")
     )
-    existing = stored_months.select("child_id", "month")
     new = months.join(existing, on=["child_id", "month"], how="anti")
     updated = months.join(existing, on=["child_id", "month"], how="semi")
     return _write(changed, skipped, new, updated, progress)
@@ -130,30 +129,45 @@ def _write(
     return Written(len(changed), changed["date"].max())  # type: ignore[arg-type]
 
 
-def _stored_months(start: dt.date, end: dt.date, child_ids: list[int] | None) -> pl.DataFrame:
-    """The stored months from ``start``'s month to ``end``'s (of ``child_ids`` when given)."""
+def _stored(
+    start: dt.date, end: dt.date, child_ids: list[int] | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The stored days (``DAY_SCHEMA``) and the keys (``child_id``, ``month``) of the stored
+    months from ``start``'s month to ``end``'s (of ``child_ids`` when given)."""
+    if connection.vendor == "postgresql":
+        condition = "month >= %s AND month <= %s"
+        params: list[Any] = [start, end]
+        if child_ids is not None:
+            condition += " AND child_id = ANY(%s)"
+            params.append(child_ids)
+        keys = copy_out(
+            f"SELECT child_id, month FROM {_table()} WHERE {condition}",
+            params,
+            {"child_id": pl.Int64, "month": pl.Date},
+        )
+        if keys.is_empty():
+            return pl.DataFrame(schema=DAY_SCHEMA), keys
+        return copy_days(condition, params, reasons=True), keys
+    months = _stored_months_sqlite(start, end, child_ids)
+    return unpack_months(months), months.select("child_id", "month")
+
+
+def _stored_months_sqlite(
+    start: dt.date, end: dt.date, child_ids: list[int] | None
+) -> pl.DataFrame:
     schema = {
         k: v for k, v in MONTH_SCHEMA.items() if k in ("child_id", "month", "days", "reasons")
     }
-    sql = f"SELECT child_id, month, days, reasons FROM {_table()} WHERE month >= %s AND month <= %s"
-    params: list[Any] = [start, end]
-    if connection.vendor == "postgresql":
-        if child_ids is not None:
-            sql += " AND child_id = ANY(%s)"
-            params.append(child_ids)
-        frame = copy_out(sql, params, schema)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.replace("child_id, month,", "child_id, CAST(month AS TEXT),", 1),
-                [start.isoformat(), end.isoformat()],
-            )
-            rows = cursor.fetchall()
-        frame = pl.DataFrame(
-            rows, schema={**schema, "month": pl.String}, orient="row"
-        ).with_columns(pl.col("month").str.to_date("%Y-%m-%d"))
-        if child_ids is not None:
-            frame = frame.filter(pl.col("child_id").is_in(child_ids))
+    sql = f"SELECT child_id, CAST(month AS TEXT), days, reasons FROM {_table()} "
+    sql += "WHERE month >= %s AND month <= %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start.isoformat(), end.isoformat()])
+        rows = cursor.fetchall()
+    frame = pl.DataFrame(rows, schema={**schema, "month": pl.String}, orient="row").with_columns(
+        pl.col("month").str.to_date("%Y-%m-%d")
+    )
+    if child_ids is not None:
+        frame = frame.filter(pl.col("child_id").is_in(child_ids))
     return frame.with_columns(pl.col("reasons").fill_null(""))
 
 
@@ -173,6 +187,98 @@ def copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFram
         return pl.DataFrame(schema=schema)
     buffer.seek(0)
     return pl.read_csv(buffer, has_header=False, schema=schema)
+
+
+# Days since this date number the months in ``copy_days`` (a date's own number is 10,957 days
+# after 1970-01-01, Polars' date zero).
+_EPOCH = dt.date(2000, 1, 1)
+_EPOCH_DAYS = (_EPOCH - dt.date(1970, 1, 1)).days
+
+
+def copy_days(
+    condition: str,
+    params: list[Any],
+    *,
+    values: Sequence[str] = DAY_VALUES,
+    month_columns: Sequence[str] = (),
+    reasons: bool = False,
+) -> pl.DataFrame:
+    """The days of the stored months matching ``condition`` (SQL on the month table), unpacked
+    on PostgreSQL: ``child_id``, ``date``, the months' own ``month_columns`` (integers, e.g.
+    ``import_id``), the day ``values`` and with ``reasons`` ``absence_reasons``, sorted by
+    child and date.
+
+    The month rows come with one COPY. Their packed days, with line ends in place of ``;``,
+    make one CSV text that Polars' multi-threaded reader parses (only the columns asked for),
+    and each day finds its month by the months' running day counts. For a municipality's term
+    (300,000 months, 5 million days) this takes about half the time of splitting the packed
+    text with Polars string expressions.
+    """
+    extra = "".join(f", {k}" for k in month_columns)
+    sql = (
+        f"SELECT child_id, month - DATE '{_EPOCH.isoformat()}'{extra}, days FROM {_table()} "
+        f"WHERE ({condition}) AND days <> ''"
+    )
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    buffer = bytearray()
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+        for block in copy:
+            buffer += block
+    wanted = [k for k in DAY_VALUES if k in values]
+    schema = {"child_id": pl.Int64, "date": pl.Date, **{k: pl.Int64 for k in month_columns}}
+    schema.update({k: pl.Int64 for k in wanted})
+    if reasons:
+        schema["absence_reasons"] = pl.String
+    if not buffer:
+        return pl.DataFrame(schema=schema)
+    month_names = ["child_id", "_month", *month_columns, "days"]
+    months = pl.read_csv(
+        bytes(buffer),
+        has_header=False,
+        separator="\t",
+        quote_char=None,
+        null_values="\\N",
+        new_columns=month_names,
+        schema_overrides={**{k: pl.Int64 for k in month_names[:-1]}, "days": pl.String},
+    ).sort("child_id", "_month")
+    text = io.BytesIO()
+    months.select(pl.col("days").str.replace_all(";", "\n", literal=True)).write_csv(
+        text, include_header=False, quote_style="never"
+    )
+    names = ["_day", *DAY_VALUES]
+    days = pl.read_csv(
+        text.getvalue(),
+        has_header=False,
+        columns=[names.index(k) for k in ("_day", *wanted)],
+        new_columns=names,
+        schema_overrides={k: pl.Int64 for k in names},
+    )
+    ends = months.select((pl.col("days").str.count_matches(";", literal=True) + 1).cum_sum())
+    month_of_day = ends.to_series().search_sorted(
+        pl.int_range(len(days), eager=True, dtype=pl.Int64), side="right"
+    )
+    date = pl.col("_month") + pl.col("_day") + (_EPOCH_DAYS - 1)
+    frame = pl.concat(
+        [months.select(month_names[:-1])[month_of_day], days], how="horizontal"
+    ).select(
+        pl.col("child_id"),
+        date.cast(pl.Date).alias("date"),
+        *[pl.col(k) for k in (*month_columns, *wanted)],
+    )
+    if not reasons:
+        return frame
+    given = unpack_reasons(
+        copy_out(
+            f"SELECT child_id, month, reasons FROM {_table()} "
+            f"WHERE ({condition}) AND days <> '' AND reasons <> ''",
+            params,
+            {"child_id": pl.Int64, "month": pl.Date, "reasons": pl.String},
+        )
+    )
+    return frame.join(
+        given, on=["child_id", "date"], how="left", maintain_order="left"
+    ).with_columns(pl.col("absence_reasons").fill_null(""))
 
 
 def _copy_in(cursor: Any, table: str, frame: pl.DataFrame, report: Callable[[int], None]) -> None:

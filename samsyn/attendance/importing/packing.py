@@ -46,14 +46,23 @@ MONTH_SCHEMA: dict[str, Any] = {
 
 
 def pack_months(days: pl.DataFrame) -> pl.DataFrame:
-    """Days (``DAY_SCHEMA``, one row per child and date) → months (``MONTH_SCHEMA``)."""
+    """Days (``DAY_SCHEMA``, one row per child and date) → months (``MONTH_SCHEMA``).
+
+    The days are sorted by child and date on one Int64 key (skipped when they come sorted);
+    each month is then a run of rows, numbered by a running count of the runs' starts, so the
+    ``group_by`` takes Polars' fast path for a sorted key instead of hashing 9 million rows.
+    """
     if days.is_empty():
         return pl.DataFrame(schema=MONTH_SCHEMA)
+    frame = _sorted(days)
     day_of_month = pl.col("date").dt.day().cast(pl.Int64)
     reasons = pl.col("absence_reasons").fill_null("")
-    prepared = days.sort("child_id", "date").select(
+    month = pl.col("date").dt.month_start()
+    starts = (pl.col("child_id") != pl.col("child_id").shift(1)) | (month != month.shift(1))
+    prepared = frame.lazy().select(
         pl.col("child_id"),
-        pl.col("date").dt.month_start().alias("month"),
+        month.alias("month"),
+        starts.fill_null(True).cum_sum().alias("_run"),
         pl.concat_str([day_of_month, *[pl.col(k) for k in DAY_VALUES]], separator=",").alias(
             "_day"
         ),
@@ -62,12 +71,44 @@ def pack_months(days: pl.DataFrame) -> pl.DataFrame:
         .alias("_reason"),
         *[pl.col(k) for k in _SUMMED],
     )
-    return prepared.group_by("child_id", "month", maintain_order=True).agg(
-        pl.col("_day").str.join(";").alias("days"),
-        pl.col("_reason").drop_nulls().str.join(RECORD).alias("reasons"),
-        (pl.col("scheduled_minutes") > 0).sum().cast(pl.Int64).alias("school_days"),
-        *[pl.col(k).sum().cast(pl.Int64) for k in _SUMMED],
+    return (
+        prepared.with_columns(pl.col("_run").set_sorted())
+        .group_by("_run", maintain_order=True)
+        .agg(
+            pl.col("child_id").first(),
+            pl.col("month").first(),
+            pl.col("_day").str.join(";").alias("days"),
+            pl.col("_reason").drop_nulls().str.join(RECORD).alias("reasons"),
+            (pl.col("scheduled_minutes") > 0).sum().cast(pl.Int64).alias("school_days"),
+            *[pl.col(k).sum().cast(pl.Int64) for k in _SUMMED],
+        )
+        .select(list(MONTH_SCHEMA))
+        .collect()
     )
+
+
+# One sortable Int64 for (child, date): child * 2**20 + days since 1970 + 2**19 (exact for
+# child ids below 2**42 and dates within 1435 years of 1970; otherwise two columns are sorted).
+_DATE_OFFSET = 1 << 19
+_CHILD_LIMIT = 1 << 42
+
+
+def _sorted(days: pl.DataFrame) -> pl.DataFrame:
+    """``days`` sorted by child and date (as they are, when they already are)."""
+    lo, hi, first, last = days.select(
+        lo=pl.col("child_id").min(),
+        hi=pl.col("child_id").max(),
+        first=pl.col("date").min().cast(pl.Int64),
+        last=pl.col("date").max().cast(pl.Int64),
+    ).row(0)
+    if lo is None or not (
+        lo > -_CHILD_LIMIT and hi < _CHILD_LIMIT and -_DATE_OFFSET <= first <= last < _DATE_OFFSET
+    ):
+        return days.sort("child_id", "date")
+    key = pl.col("child_id") * (2 * _DATE_OFFSET) + pl.col("date").cast(pl.Int64) + _DATE_OFFSET
+    if days.select(key.diff().fill_null(1).min() > 0).item():
+        return days
+    return days.sort(key)
 
 
 def unpack_months(

@@ -44,6 +44,20 @@ def test_pack_then_unpack_gives_back_every_day_and_value() -> None:
     assert back.sort("child_id", "date").to_dicts() == days.sort("child_id", "date").to_dicts()
 
 
+def test_a_month_packs_the_same_whatever_the_order_of_the_days() -> None:
+    days = pl.DataFrame(DAYS, schema=DAY_SCHEMA)
+    expected = pack_months(days.sort("child_id", "date")).to_dicts()
+    assert expected[0]["days"].startswith("8,250,")  # child 3 first, its one day
+    assert pack_months(days.reverse()).to_dicts() == expected
+    # Child ids beyond the one-number sort key: sorted on both columns instead.
+    big = days.with_columns(pl.col("child_id") + (1 << 50))
+    assert [m["days"] for m in pack_months(big.reverse()).to_dicts()] == [
+        m["days"] for m in expected
+    ]
+    one_day = days.filter(pl.col("date") == dt.date(2026, 1, 8))
+    assert len(pack_months(one_day.reverse())) == 2
+
+
 def test_a_month_keeps_the_totals_of_its_school_days() -> None:
     months = pack_months(pl.DataFrame(DAYS, schema=DAY_SCHEMA))
     january = months.filter(pl.col("child_id") == 7, pl.col("month") == dt.date(2026, 1, 1))

@@ -11,7 +11,8 @@ from django.db import connection
 
 from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
 from samsyn.attendance.importing.packing import DAY_VALUES, unpack_months
-from samsyn.attendance.importing.writer import copy_days
+from samsyn.attendance.importing.writer import copy_days, copy_out
+from samsyn.attendance.indicators import EARLIER_SCHEMA, term_start
 from samsyn.attendance.models import AttendanceMonth
 
 DAY_SCHEMA: dict[str, Any] = {
@@ -75,6 +76,81 @@ def load_days(
             how="left",
         )
     return _between(days, start, end).sort("child_id", "date").select(list(schema))
+
+
+def load_recent_days(
+    child_ids: list[int] | None, start: dt.date, as_of: dt.date, recent: int
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The days the indicators need as of ``as_of`` (``indicators.compute_indicators``): each
+    pupil's stored months from ``start``'s month up to ``as_of`` unpacked into days
+    (``child_id``, ``date`` and the three minute columns), and the ``earlier`` sums.
+
+    On PostgreSQL only the months holding the pupil's last ``recent`` school days up to
+    ``as_of`` are unpacked (about 60 of a term's 110 days); the months before them count
+    through their stored totals, and ``earlier`` (``indicators.EARLIER_SCHEMA``) carries
+    those. Elsewhere every month is unpacked and ``earlier`` is None.
+    """
+    values = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
+    if connection.vendor != "postgresql":
+        return load_days(child_ids, start, as_of, values=values), None
+    condition, params = _condition(child_ids, start, as_of)
+    this_month = as_of.replace(day=1)
+    term = term_start(as_of)
+    # A month's totals, and for the month of ``as_of`` the last day stored in it (its days
+    # count in full only if none is later than ``as_of``); for a term month the first school
+    # day (the first packed day with scheduled minutes, written without leading zeros).
+    months = copy_out(
+        rf"""SELECT child_id, month, school_days, scheduled_minutes,
+            valid_absence_minutes + invalid_absence_minutes,
+            CASE WHEN month >= %s THEN split_part(split_part(days, ';', -1), ',', 1)::int END,
+            CASE WHEN month >= %s AND school_days > 0 THEN
+                CASE WHEN split_part(split_part(days, ';', 1), ',', 2) <> '0'
+                THEN split_part(days, ',', 1)::int
+                ELSE substring(days from '(?:^|;)(\d+),[1-9]')::int END
+            END
+        FROM {AttendanceMonth._meta.db_table} WHERE {condition} AND days <> ''""",
+        [this_month, term, *params],
+        {
+            "child_id": pl.Int64,
+            "month": pl.Date,
+            "school_days": pl.Int64,
+            "scheduled": pl.Int64,
+            "absence": pl.Int64,
+            "last_day": pl.Int64,
+            "first_day": pl.Int64,
+        },
+    )
+    counted = (
+        pl.when(pl.col("month") < this_month)
+        .then(pl.col("school_days"))
+        .when(pl.col("last_day") <= as_of.day)
+        .then(pl.col("school_days"))
+        .otherwise(0)
+    )
+    # Walking back from the latest month: the school days in the later months.
+    flagged = months.sort("child_id", "month", descending=[False, True]).with_columns(
+        later=(counted.cum_sum() - counted).over("child_id")
+    )
+    needed = (pl.col("month") >= this_month) | (pl.col("later") < recent)
+    cutoff = flagged.filter(needed).group_by("child_id").agg(pl.col("month").min().alias("cutoff"))
+    in_term = pl.col("month") >= term
+    earlier = (
+        flagged.filter(~needed)
+        .group_by("child_id")
+        .agg(
+            pl.col("school_days").sum().alias("school_days"),
+            pl.col("school_days").filter(in_term).sum().alias("term_days"),
+            pl.col("scheduled").filter(in_term).sum().alias("term_scheduled"),
+            pl.col("absence").filter(in_term).sum().alias("term_absence"),
+            (pl.col("month") + pl.duration(days=pl.col("first_day") - 1))
+            .filter(in_term & (pl.col("school_days") > 0))
+            .min()
+            .cast(pl.Date)
+            .alias("term_start"),
+        )
+    )
+    days = copy_days(condition, params, values=values, keep=cutoff)
+    return days.filter(pl.col("date") <= as_of), earlier.select(list(EARLIER_SCHEMA))
 
 
 def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:

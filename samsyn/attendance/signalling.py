@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,8 +42,9 @@ from samsyn.attendance.indicators import (
     compute_indicators,
     term_start,
 )
-from samsyn.attendance.selectors import load_days
+from samsyn.attendance.selectors import load_recent_days
 from samsyn.children.models import Enrolment, EnrolmentKind
+from samsyn.core.bulk import copy_create
 from samsyn.organisations.models import Unit
 
 SCHOOL_KINDS = (EnrolmentKind.SCHOOL, EnrolmentKind.UPPER_SECONDARY)
@@ -53,8 +54,8 @@ INVESTIGATE_ANY_LEVEL = frozenset(
 )
 # … and the one that does from level 2.
 INVESTIGATE_FROM_LEVEL_2 = frozenset({Indicator.ABSENCE_SHARE})
-# Calendar days of history loaded besides the term: 60 school days fit even across the
-# Christmas break (about 85 calendar days without breaks).
+# Calendar days of history besides the term (from the first of that month): 60 school days
+# fit even across the Christmas break (about 85 calendar days without breaks).
 HISTORY_DAYS = 120
 SHARE_INDICATORS = frozenset({Indicator.ABSENCE_SHARE, Indicator.TERM_ABSENCE_SHARE})
 
@@ -110,9 +111,15 @@ def pupils_at_school(as_of: dt.date, unit: Unit | None = None) -> dict[int, Pupi
     if unit is not None:
         enrolments = enrolments.filter(unit=unit)
     pupils: dict[int, Pupil] = {}
-    rows = enrolments.order_by("child_id", "start_date", "pk").values_list(
+    query = enrolments.order_by("child_id", "start_date", "pk").values_list(
         "child_id", "unit_id", "grade", "child__municipality_id"
     )
+    # The rows as the driver gives them: a municipality's 50,000 through the ORM's row
+    # iteration cost a third of a second more.
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     for child_id, unit_id, grade, municipality_id in rows:
         # The latest place wins when two overlap (a move on the same day).
         pupils[child_id] = Pupil(child_id, unit_id, grade, municipality_id)
@@ -127,34 +134,41 @@ def evaluate(as_of: dt.date, pupils: dict[int, Pupil]) -> pl.DataFrame:
     """The indicators in effect on ``as_of`` for ``pupils`` (columns of ``OUTPUT_SCHEMA``)."""
     if not pupils:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    start = min(term_start(as_of), as_of - dt.timedelta(days=HISTORY_DAYS))
-    everyone = len(pupils) > 5000  # a whole municipality: one scan beats a long id list
-    days = load_days(
-        child_ids=None if everyone else list(pupils), start=start, end=as_of, values=MINUTES
-    )
-    if everyone:
-        days = days.filter(pl.col("child_id").is_in(list(pupils)))
+    # Whole months: the history before the term counts through the months' totals.
+    start = min(term_start(as_of), as_of - dt.timedelta(days=HISTORY_DAYS)).replace(day=1)
     by_municipality: dict[int, list[int]] = {}
     for pupil in pupils.values():
         by_municipality.setdefault(pupil.municipality_id, []).append(pupil.child_id)
+    thresholds = {m: thresholds_for(m) for m in by_municipality}
+    recent = max(t.window_days + t.trend_prior_days for t in thresholds.values())
+    everyone = len(pupils) > 5000  # a whole municipality: one scan beats a long id list
+    days, earlier = load_recent_days(
+        None if everyone else sorted(pupils), start=start, as_of=as_of, recent=recent
+    )
+    if everyone:
+        days = days.filter(pl.col("child_id").is_in(list(pupils)))
     frames = []
     for municipality_id, ids in sorted(by_municipality.items()):
-        part = days if len(by_municipality) == 1 else days.filter(pl.col("child_id").is_in(ids))
-        frames.append(compute_indicators(part, as_of, thresholds_for(municipality_id)))
+        part, before = days, earlier
+        if len(by_municipality) > 1:
+            part = days.filter(pl.col("child_id").is_in(ids))
+            if before is not None:
+                before = before.filter(pl.col("child_id").is_in(ids))
+        frames.append(compute_indicators(part, as_of, thresholds[municipality_id], earlier=before))
     return pl.concat(frames) if len(frames) > 1 else frames[0]
 
 
-def _entries(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": r["indicator"],
-            "level": int(r["level"]),
-            "value": round(float(r["value"]), 4),
-            "window_start": r["window_start"].isoformat(),
-            "window_end": r["window_end"].isoformat(),
-        }
-        for r in rows
-    ]
+def _entry_frame(indicators: pl.DataFrame) -> pl.DataFrame:
+    """Indicator rows as their stored entries (``child_id`` besides): the level an int, the
+    window's dates as ISO text (the value is rounded to four places in Python)."""
+    return indicators.select(
+        "child_id",
+        "indicator",
+        pl.col("level").cast(pl.Int64),
+        pl.col("value"),
+        pl.col("window_start").dt.to_string("%Y-%m-%d"),
+        pl.col("window_end").dt.to_string("%Y-%m-%d"),
+    )
 
 
 def _investigate(entries: list[dict[str, Any]]) -> bool:
@@ -170,13 +184,15 @@ def signals_refresh(*, as_of: dt.date, unit: Unit | None = None) -> RefreshResul
     pupils = pupils_at_school(as_of, unit)
     indicators = evaluate(as_of, pupils)
     result = RefreshResult(as_of=as_of, pupils=len(pupils))
+    # Each pupil's indicators in effect, as stored with the signal and the investigation.
     risk: dict[int, list[dict[str, Any]]] = {}
-    unexcused_today: dict[int, int] = {}
-    for row in indicators.iter_rows(named=True):
-        if row["indicator"] == Indicator.UNEXCUSED_TODAY:
-            unexcused_today[row["child_id"]] = int(row["value"])
-        else:
-            risk.setdefault(row["child_id"], []).append(row)
+    today = pl.col("indicator") == str(Indicator.UNEXCUSED_TODAY)
+    unexcused_today: dict[int, int] = dict(
+        indicators.filter(today).select("child_id", pl.col("value").cast(pl.Int64)).iter_rows()
+    )
+    for row in _entry_frame(indicators.filter(~today)).iter_rows(named=True):
+        row["value"] = round(row["value"], 4)
+        risk.setdefault(row.pop("child_id"), []).append(row)
     with transaction.atomic():
         _store_signals(as_of, pupils, risk, result)
         _store_investigations(as_of, pupils, risk, result)
@@ -216,32 +232,32 @@ def _store_signals(
             pupils,
         )
     }
-    new: list[AbsenceSignal] = []
+    new: list[dict[str, Any]] = []
     changed: list[_Changed] = []
     for child_id, rows in risk.items():
         pupil = pupils[child_id]
-        level = max(int(r["level"]) for r in rows)
-        entries = _entries(rows)
+        level = max(r["level"] for r in rows)
+        entries = rows
         signal = open_signals.get(child_id)
         if signal is None:
             new.append(
-                AbsenceSignal(
-                    child_id=child_id,
-                    unit_id=pupil.unit_id,
-                    grade=pupil.grade,
-                    level=level,
-                    highest_level=level,
-                    indicators=entries,
-                    as_of=as_of,
-                    opened_on=as_of,
-                )
+                {
+                    "child_id": child_id,
+                    "unit_id": pupil.unit_id,
+                    "grade": pupil.grade,
+                    "level": level,
+                    "highest_level": level,
+                    "indicators": entries,
+                    "as_of": as_of,
+                    "opened_on": as_of,
+                }
             )
             continue
         pk, signal_as_of, highest = signal
         if signal_as_of > as_of:
             continue  # a later evaluation already stands
         changed.append((pk, pupil.unit_id, pupil.grade, level, max(highest, level), entries, as_of))
-    AbsenceSignal.objects.bulk_create(new, batch_size=1000)
+    copy_create(AbsenceSignal, new)
     _update_signals(changed)
     ended = [
         pk
@@ -304,22 +320,23 @@ def _store_investigations(
     risk: dict[int, list[dict[str, Any]]],
     result: RefreshResult,
 ) -> None:
-    wanted = {child_id for child_id, rows in risk.items() if _investigate(_entries(rows))}
+    wanted = {child_id for child_id, rows in risk.items() if _investigate(rows)}
     if not wanted:
         return
     open_now = AbsenceInvestigation.objects.filter(status=InvestigationStatus.OPEN).order_by()
     already = {row[0] for row in _of_children(open_now.values_list("child_id"), wanted)}
-    new = [
-        AbsenceInvestigation(
-            child_id=child_id,
-            unit_id=pupils[child_id].unit_id,
-            opened_on=as_of,
-            indicators=_entries(risk[child_id]),
-        )
-        for child_id in sorted(wanted - already)
-    ]
-    AbsenceInvestigation.objects.bulk_create(new, batch_size=1000)
-    result.investigations_opened = len(new)
+    result.investigations_opened = copy_create(
+        AbsenceInvestigation,
+        [
+            {
+                "child_id": child_id,
+                "unit_id": pupils[child_id].unit_id,
+                "opened_on": as_of,
+                "indicators": risk[child_id],
+            }
+            for child_id in sorted(wanted - already)
+        ],
+    )
 
 
 def _store_notifications(
@@ -332,18 +349,19 @@ def _store_notifications(
             "child_id", flat=True
         )
     )
-    new = [
-        GuardianNotification(
-            child_id=child_id,
-            unit_id=pupils[child_id].unit_id,
-            date=as_of,
-            invalid_minutes=value,
-        )
-        for child_id, value in sorted(minutes.items())
-        if child_id not in existing
-    ]
-    GuardianNotification.objects.bulk_create(new, batch_size=1000)
-    result.notifications_opened = len(new)
+    result.notifications_opened = copy_create(
+        GuardianNotification,
+        [
+            {
+                "child_id": child_id,
+                "unit_id": pupils[child_id].unit_id,
+                "date": as_of,
+                "invalid_minutes": value,
+            }
+            for child_id, value in sorted(minutes.items())
+            if child_id not in existing
+        ],
+    )
 
 
 def format_value(indicator: str, value: float) -> str:

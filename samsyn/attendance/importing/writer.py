@@ -202,11 +202,13 @@ def copy_days(
     values: Sequence[str] = DAY_VALUES,
     month_columns: Sequence[str] = (),
     reasons: bool = False,
+    keep: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The days of the stored months matching ``condition`` (SQL on the month table), unpacked
     on PostgreSQL: ``child_id``, ``date``, the months' own ``month_columns`` (integers, e.g.
     ``import_id``), the day ``values`` and with ``reasons`` ``absence_reasons``, sorted by
-    child and date.
+    child and date. ``keep`` (``child_id``, ``cutoff``) keeps only a pupil's months from
+    their cutoff month on (and only the pupils in it); it is applied before the unpacking.
 
     The month rows come with one COPY. Their packed days, with line ends in place of ``;``,
     make one CSV text that Polars' multi-threaded reader parses (only the columns asked for),
@@ -241,7 +243,13 @@ def copy_days(
         null_values="\\N",
         new_columns=month_names,
         schema_overrides={**{k: pl.Int64 for k in month_names[:-1]}, "days": pl.String},
-    ).sort("child_id", "_month")
+    )
+    if keep is not None:
+        cutoff = keep.select(
+            "child_id", (pl.col("cutoff") - pl.lit(_EPOCH)).dt.total_days().alias("_cutoff")
+        )
+        months = months.join(cutoff, on="child_id").filter(pl.col("_month") >= pl.col("_cutoff"))
+    months = months.sort("child_id", "_month")
     text = io.BytesIO()
     months.select(pl.col("days").str.replace_all(";", "\n", literal=True)).write_csv(
         text, include_header=False, quote_style="never"

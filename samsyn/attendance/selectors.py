@@ -10,8 +10,13 @@ import polars as pl
 from django.db import connection
 
 from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
-from samsyn.attendance.importing.packing import DAY_VALUES, unpack_months
-from samsyn.attendance.importing.writer import copy_days, copy_out
+from samsyn.attendance.importing.packing import DAY_VALUES, MONTH_TOTALS, unpack_months
+from samsyn.attendance.importing.writer import (
+    copy_days,
+    copy_months,
+    month_date,
+    unpack_copied,
+)
 from samsyn.attendance.indicators import EARLIER_SCHEMA, term_start
 from samsyn.attendance.models import AttendanceMonth
 
@@ -94,63 +99,54 @@ def load_recent_days(
     if connection.vendor != "postgresql":
         return load_days(child_ids, start, as_of, values=values), None
     condition, params = _condition(child_ids, start, as_of)
+    # Every month with its totals and packed days (one COPY: sending them all costs no more
+    # than the totals alone), sorted by child and month.
+    months = copy_months(condition, params, MONTH_TOTALS)
+    if months.is_empty():
+        return unpack_copied(months, values=values), pl.DataFrame(schema=EARLIER_SCHEMA)
+    month = month_date(pl.col("month_number"))
     this_month = as_of.replace(day=1)
-    term = term_start(as_of)
-    # A month's totals, and for the month of ``as_of`` the last day stored in it (its days
-    # count in full only if none is later than ``as_of``); for a term month the first school
-    # day (the first packed day with scheduled minutes, written without leading zeros).
-    months = copy_out(
-        rf"""SELECT child_id, month, school_days, scheduled_minutes,
-            valid_absence_minutes + invalid_absence_minutes,
-            CASE WHEN month >= %s THEN split_part(split_part(days, ';', -1), ',', 1)::int END,
-            CASE WHEN month >= %s AND school_days > 0 THEN
-                CASE WHEN split_part(split_part(days, ';', 1), ',', 2) <> '0'
-                THEN split_part(days, ',', 1)::int
-                ELSE substring(days from '(?:^|;)(\d+),[1-9]')::int END
-            END
-        FROM {AttendanceMonth._meta.db_table} WHERE {condition} AND days <> ''""",
-        [this_month, term, *params],
-        {
-            "child_id": pl.Int64,
-            "month": pl.Date,
-            "school_days": pl.Int64,
-            "scheduled": pl.Int64,
-            "absence": pl.Int64,
-            "last_day": pl.Int64,
-            "first_day": pl.Int64,
-        },
-    )
+    # The days of the month of ``as_of`` count in full unless some are later than ``as_of``.
+    last_day = pl.col("days").str.extract(r"(?:^|;)(\d+),[^;]*$").cast(pl.Int64)
     counted = (
-        pl.when(pl.col("month") < this_month)
-        .then(pl.col("school_days"))
-        .when(pl.col("last_day") <= as_of.day)
+        pl.when((month < this_month) | (last_day <= as_of.day))
         .then(pl.col("school_days"))
         .otherwise(0)
     )
     # Walking back from the latest month: the school days in the later months.
-    flagged = months.sort("child_id", "month", descending=[False, True]).with_columns(
-        later=(counted.cum_sum() - counted).over("child_id")
+    later = counted.reverse().cum_sum().reverse().over("child_id") - counted
+    needed = (month >= this_month) | (later < recent)
+    flagged = months.with_columns(
+        _needed=needed,
+        _term=(month >= term_start(as_of)) & (pl.col("school_days") > 0),
     )
-    needed = (pl.col("month") >= this_month) | (pl.col("later") < recent)
-    cutoff = flagged.filter(needed).group_by("child_id").agg(pl.col("month").min().alias("cutoff"))
-    in_term = pl.col("month") >= term
     earlier = (
-        flagged.filter(~needed)
+        flagged.filter(~pl.col("_needed"))
         .group_by("child_id")
         .agg(
-            pl.col("school_days").sum().alias("school_days"),
-            pl.col("school_days").filter(in_term).sum().alias("term_days"),
-            pl.col("scheduled").filter(in_term).sum().alias("term_scheduled"),
-            pl.col("absence").filter(in_term).sum().alias("term_absence"),
-            (pl.col("month") + pl.duration(days=pl.col("first_day") - 1))
-            .filter(in_term & (pl.col("school_days") > 0))
-            .min()
-            .cast(pl.Date)
+            pl.col("school_days").sum(),
+            pl.col("school_days").filter("_term").sum().alias("term_days"),
+            pl.col("scheduled_minutes").filter("_term").sum().alias("term_scheduled"),
+            (pl.col("valid_absence_minutes") + pl.col("invalid_absence_minutes"))
+            .filter("_term")
+            .sum()
+            .alias("term_absence"),
+            # The term's first school day: the first day with minutes scheduled (packed
+            # without leading zeros) of its first month with school days.
+            month_date(
+                pl.col("month_number")
+                + pl.col("days").str.extract(r"(?:^|;)(\d+),[1-9]").cast(pl.Int64)
+                - 1
+            )
+            .filter("_term")
+            .first()
             .alias("term_start"),
         )
     )
-    days = copy_days(condition, params, values=values, keep=cutoff)
-    return days.filter(pl.col("date") <= as_of), earlier.select(list(EARLIER_SCHEMA))
+    days = unpack_copied(flagged.filter("_needed"), values=values)
+    return days.filter(pl.col("date") <= as_of), earlier.select(
+        [pl.col(k).cast(v) for k, v in EARLIER_SCHEMA.items()]
+    )
 
 
 def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:

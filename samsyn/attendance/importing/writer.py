@@ -36,6 +36,8 @@ _SQLITE_BATCH = 2_000
 # Up to this many pupils in a file, only their months are read for comparing; a larger file
 # (a municipality's) reads every month of its date range in one scan.
 _FEW_PUPILS = 5_000
+# The advisory lock key of the attendance writer (any number no other lock uses).
+_WRITER_LOCK = 0x5A7E_0001
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,15 @@ def write_days(
 
     The stored months of the file's pupils and date range are read and unpacked first, so that
     only new and changed days count and only their months are written: re-importing a file
-    writes nothing at all. On PostgreSQL the table is locked against other writers (readers go
-    on) for the rest of the transaction, so that the comparison stays true; new months are then
+    writes nothing at all. On PostgreSQL other writers of attendance wait (readers go on) for
+    the rest of the transaction, so that the comparison stays true; new months are then
     COPied straight into the table and changed ones updated from a COPied temporary table. On
     SQLite (one writer at a time anyway) an upsert in executemany batches. ``progress`` gets
     the number of the file's days dealt with so far.
+
+    On PostgreSQL the days of a month that all come after its last stored day (a daily
+    import) are new by definition: they are packed alone and added to the end of the month's
+    text and to its totals in one UPDATE, without reading the stored days.
     """
     if days.is_empty():
         return Written(0, None)
@@ -69,9 +75,100 @@ def write_days(
         *[pl.col(k).cast(pl.Int64) for k in DAY_VALUES],
         pl.col("absence_reasons").fill_null("").cast(pl.String),
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {_table()} IN SHARE ROW EXCLUSIVE MODE")
+    if connection.vendor != "postgresql":
+        return _write_merged(frame, import_id, progress)
+    with connection.cursor() as cursor:
+        # One writer of attendance at a time, until the transaction ends. An advisory lock,
+        # not LOCK TABLE: that would wait for autovacuum (up to a second) after every import.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITER_LOCK])
+    frame, appended = _split_appended(frame)
+    if not appended.is_empty():
+        _append_postgresql(
+            pack_months(appended).with_columns(pl.lit(import_id, dtype=pl.Int64).alias("import_id"))
+        )
+    done = len(appended)
+    if progress is not None and done:
+        progress(done)
+    if frame.is_empty():
+        return Written(done, appended["date"].max())  # type: ignore[arg-type]
+    rest = _write_merged(
+        frame, import_id, None if progress is None else (lambda n: progress(done + n))
+    )
+    if appended.is_empty():
+        return rest
+    last = max(d for d in (rest.last, appended["date"].max()) if d is not None)
+    return Written(done + rest.days, last)  # type: ignore[arg-type]
+
+
+def _split_appended(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the rest, the days that go after every stored day of their stored month) — the
+    common case of a daily import, which needs neither the stored days nor a repacking."""
+    first: dt.date = frame["date"].min()  # type: ignore[assignment]
+    last: dt.date = frame["date"].max()  # type: ignore[assignment]
+    pupils = frame["child_id"].unique()
+    condition = "month >= %s AND month <= %s"
+    params: list[Any] = [first.replace(day=1), last]
+    if len(pupils) <= _FEW_PUPILS:
+        condition += " AND child_id = ANY(%s)"
+        params.append(pupils.to_list())
+    ends = copy_out(
+        "SELECT child_id, month, CASE WHEN days = '' THEN 0 "
+        "ELSE split_part(split_part(days, ';', -1), ',', 1)::int END "
+        f"FROM {_table()} WHERE {condition}",
+        params,
+        {"child_id": pl.Int64, "month": pl.Date, "last_day": pl.Int64},
+    )
+    if ends.is_empty():
+        return frame, frame.clear()
+    keyed = frame.with_columns(pl.col("date").dt.month_start().alias("month"))
+    after = (
+        keyed.group_by("child_id", "month")
+        .agg(pl.col("date").min().dt.day().cast(pl.Int64).alias("first_day"))
+        .join(ends, on=["child_id", "month"])
+        .filter(pl.col("first_day") > pl.col("last_day"))
+        .select("child_id", "month")
+    )
+    if after.is_empty():
+        return frame, frame.clear()
+    appended = keyed.join(after, on=["child_id", "month"], how="semi").drop("month")
+    rest = keyed.join(after, on=["child_id", "month"], how="anti").drop("month")
+    return rest, appended
+
+
+def _append_postgresql(months: pl.DataFrame) -> None:
+    """Add the packed days of ``months`` after the stored days of the same months."""
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    with raw.cursor() as cursor:
+        _temporary_months(cursor, "attendance_months_add")
+        _copy_in(cursor, "attendance_months_add", months, lambda _done: None)
+        sums = ", ".join(f"{k} = m.{k} + i.{k}" for k in MONTH_TOTALS)
+        cursor.execute(
+            f"UPDATE {_table()} AS m SET "
+            "days = CASE WHEN m.days = '' THEN i.days ELSE m.days || ';' || i.days END, "
+            "reasons = CASE WHEN i.reasons = '' THEN coalesce(m.reasons, '') "
+            "WHEN coalesce(m.reasons, '') = '' THEN i.reasons "
+            "ELSE m.reasons || chr(30) || i.reasons END, "
+            f"{sums}, import_id = i.import_id FROM attendance_months_add AS i "
+            "WHERE m.child_id = i.child_id AND m.month = i.month"
+        )
+        cursor.execute("DROP TABLE attendance_months_add")
+
+
+def _temporary_months(cursor: Any, name: str) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(
+        f"CREATE TEMP TABLE {name} (child_id bigint, month date, days text, "
+        "reasons text, school_days integer, scheduled_minutes integer, "
+        "valid_absence_minutes integer, invalid_absence_minutes integer, import_id bigint) "
+        "ON COMMIT DROP"
+    )
+
+
+def _write_merged(
+    frame: pl.DataFrame, import_id: int | None, progress: Callable[[int], None] | None
+) -> Written:
+    """Write ``frame``'s days, each replacing the stored day of the same date."""
     first: dt.date = frame["date"].min()  # type: ignore[assignment]
     last: dt.date = frame["date"].max()  # type: ignore[assignment]
     pupils = frame["child_id"].unique()
@@ -202,20 +299,35 @@ def copy_days(
     values: Sequence[str] = DAY_VALUES,
     month_columns: Sequence[str] = (),
     reasons: bool = False,
-    keep: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The days of the stored months matching ``condition`` (SQL on the month table), unpacked
     on PostgreSQL: ``child_id``, ``date``, the months' own ``month_columns`` (integers, e.g.
     ``import_id``), the day ``values`` and with ``reasons`` ``absence_reasons``, sorted by
-    child and date. ``keep`` (``child_id``, ``cutoff``) keeps only a pupil's months from
-    their cutoff month on (and only the pupils in it); it is applied before the unpacking.
-
-    The month rows come with one COPY. Their packed days, with line ends in place of ``;``,
-    make one CSV text that Polars' multi-threaded reader parses (only the columns asked for),
-    and each day finds its month by the months' running day counts. For a municipality's term
-    (300,000 months, 5 million days) this takes about half the time of splitting the packed
-    text with Polars string expressions.
+    child and date.
     """
+    months = copy_months(condition, params, month_columns)
+    frame = unpack_copied(months, values=values, month_columns=month_columns)
+    if not reasons:
+        return frame
+    given = unpack_reasons(
+        copy_out(
+            f"SELECT child_id, month, reasons FROM {_table()} "
+            f"WHERE ({condition}) AND days <> '' AND reasons <> ''",
+            params,
+            {"child_id": pl.Int64, "month": pl.Date, "reasons": pl.String},
+        )
+    )
+    return frame.join(
+        given, on=["child_id", "date"], how="left", maintain_order="left"
+    ).with_columns(pl.col("absence_reasons").fill_null(""))
+
+
+def copy_months(
+    condition: str, params: list[Any], month_columns: Sequence[str] = ()
+) -> pl.DataFrame:
+    """The stored months matching ``condition`` with one COPY (PostgreSQL), sorted by child
+    and month: ``child_id``, ``month_number`` (days from 2000-01-01 to the month's first day),
+    the integer ``month_columns`` and the packed ``days``. For :func:`unpack_copied`."""
     extra = "".join(f", {k}" for k in month_columns)
     sql = (
         f"SELECT child_id, month - DATE '{_EPOCH.isoformat()}'{extra}, days FROM {_table()} "
@@ -227,29 +339,43 @@ def copy_days(
     with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
         for block in copy:
             buffer += block
-    wanted = [k for k in DAY_VALUES if k in values]
-    schema = {"child_id": pl.Int64, "date": pl.Date, **{k: pl.Int64 for k in month_columns}}
-    schema.update({k: pl.Int64 for k in wanted})
-    if reasons:
-        schema["absence_reasons"] = pl.String
+    names = ["child_id", "month_number", *month_columns, "days"]
+    schema = {**{k: pl.Int64 for k in names[:-1]}, "days": pl.String}
     if not buffer:
         return pl.DataFrame(schema=schema)
-    month_names = ["child_id", "_month", *month_columns, "days"]
-    months = pl.read_csv(
+    return pl.read_csv(
         bytes(buffer),
         has_header=False,
         separator="\t",
         quote_char=None,
         null_values="\\N",
-        new_columns=month_names,
-        schema_overrides={**{k: pl.Int64 for k in month_names[:-1]}, "days": pl.String},
-    )
-    if keep is not None:
-        cutoff = keep.select(
-            "child_id", (pl.col("cutoff") - pl.lit(_EPOCH)).dt.total_days().alias("_cutoff")
-        )
-        months = months.join(cutoff, on="child_id").filter(pl.col("_month") >= pl.col("_cutoff"))
-    months = months.sort("child_id", "_month")
+        new_columns=names,
+        schema_overrides=schema,
+    ).sort("child_id", "month_number")
+
+
+def month_date(number: pl.Expr) -> pl.Expr:
+    """A ``month_number`` of :func:`copy_months` (plus days) as a date."""
+    return (number + _EPOCH_DAYS).cast(pl.Date)
+
+
+def unpack_copied(
+    months: pl.DataFrame, *, values: Sequence[str] = DAY_VALUES, month_columns: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Months from :func:`copy_months` → days (``child_id``, ``date``, ``month_columns``, the
+    day ``values``), in the months' order.
+
+    The packed days, with line ends in place of ``;``, make one CSV text that Polars'
+    multi-threaded reader parses (only the columns asked for), and each day finds its month by
+    the months' running day counts. For a municipality's term (300,000 months, 5 million
+    days) this takes about half the time of splitting the packed text with Polars string
+    expressions.
+    """
+    wanted = [k for k in DAY_VALUES if k in values]
+    schema = {"child_id": pl.Int64, "date": pl.Date, **{k: pl.Int64 for k in month_columns}}
+    schema.update({k: pl.Int64 for k in wanted})
+    if months.is_empty():
+        return pl.DataFrame(schema=schema)
     text = io.BytesIO()
     months.select(pl.col("days").str.replace_all(";", "\n", literal=True)).write_csv(
         text, include_header=False, quote_style="never"
@@ -266,27 +392,12 @@ def copy_days(
     month_of_day = ends.to_series().search_sorted(
         pl.int_range(len(days), eager=True, dtype=pl.Int64), side="right"
     )
-    date = pl.col("_month") + pl.col("_day") + (_EPOCH_DAYS - 1)
-    frame = pl.concat(
-        [months.select(month_names[:-1])[month_of_day], days], how="horizontal"
-    ).select(
+    per_month = months.select("child_id", "month_number", *month_columns)[month_of_day]
+    return pl.concat([per_month, days], how="horizontal").select(
         pl.col("child_id"),
-        date.cast(pl.Date).alias("date"),
+        month_date(pl.col("month_number") + pl.col("_day") - 1).alias("date"),
         *[pl.col(k) for k in (*month_columns, *wanted)],
     )
-    if not reasons:
-        return frame
-    given = unpack_reasons(
-        copy_out(
-            f"SELECT child_id, month, reasons FROM {_table()} "
-            f"WHERE ({condition}) AND days <> '' AND reasons <> ''",
-            params,
-            {"child_id": pl.Int64, "month": pl.Date, "reasons": pl.String},
-        )
-    )
-    return frame.join(
-        given, on=["child_id", "date"], how="left", maintain_order="left"
-    ).with_columns(pl.col("absence_reasons").fill_null(""))
 
 
 def _copy_in(cursor: Any, table: str, frame: pl.DataFrame, report: Callable[[int], None]) -> None:
@@ -316,13 +427,7 @@ def _write_postgresql(
             _copy_in(cursor, _table(), new, report)
         if updated.is_empty():
             return
-        cursor.execute("DROP TABLE IF EXISTS attendance_months_in")
-        cursor.execute(
-            "CREATE TEMP TABLE attendance_months_in (child_id bigint, month date, days text, "
-            "reasons text, school_days integer, scheduled_minutes integer, "
-            "valid_absence_minutes integer, invalid_absence_minutes integer, import_id bigint) "
-            "ON COMMIT DROP"
-        )
+        _temporary_months(cursor, "attendance_months_in")
         _copy_in(cursor, "attendance_months_in", updated, lambda done: report(len(new) + done))
         sets = ", ".join(f"{k} = i.{k}" for k in STORED)
         cursor.execute(

@@ -84,6 +84,48 @@ def test_days_of_one_month_written_at_different_times_are_all_kept() -> None:
 
 
 @pytest.mark.django_db
+def test_days_after_the_stored_ones_and_days_among_them_in_one_file() -> None:
+    child, other = ChildFactory(), ChildFactory()
+    store_days(
+        [
+            _day(child.pk, dt.date(2026, 3, 2), 300, 30, 0, "Tandläkare"),
+            _day(child.pk, dt.date(2026, 3, 9), 300, 0, 0, ""),
+            _day(other.pk, dt.date(2026, 3, 9), 300, 0, 0, "Inställd lektion"),
+        ]
+    )
+    written = store_days(
+        [
+            # after every stored day of the month: added to its end
+            _day(child.pk, dt.date(2026, 3, 10), 300, 0, 60, "Ogiltig"),
+            _day(child.pk, dt.date(2026, 3, 11), 0, 0, 0, ""),
+            # among the stored days, and a changed stored day: the month is merged
+            _day(other.pk, dt.date(2026, 3, 3), 200, 0, 0, ""),
+            _day(other.pk, dt.date(2026, 3, 9), 300, 300, 0, "Sjuk"),
+            # a month with nothing stored yet
+            _day(other.pk, dt.date(2026, 4, 1), 100, 0, 0, ""),
+        ]
+    )
+    assert written == 5
+    assert [
+        (d.date.day, d.invalid_absence_minutes, d.absence_reasons) for d in stored_days(child)
+    ] == [
+        (2, 0, "Tandläkare"),
+        (9, 0, ""),
+        (10, 60, "Ogiltig"),
+        (11, 0, ""),
+    ]
+    assert [(d.date, d.valid_absence_minutes) for d in stored_days(other)] == [
+        (dt.date(2026, 3, 3), 0),
+        (dt.date(2026, 3, 9), 300),
+        (dt.date(2026, 4, 1), 0),
+    ]
+    march = AttendanceMonth.objects.get(child=child, month=dt.date(2026, 3, 1))
+    assert (march.school_days, march.scheduled_minutes) == (3, 900)
+    assert (march.valid_absence_minutes, march.invalid_absence_minutes) == (30, 60)
+    assert march.days.count(";") == 3
+
+
+@pytest.mark.django_db
 def test_load_days_cuts_the_months_at_the_dates_asked_for() -> None:
     child = ChildFactory()
     store_days(_day(child.pk, dt.date(2026, 3, d), 300, 0, 0, "") for d in range(2, 28))

@@ -160,7 +160,7 @@ def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> 
 def _condition(
     ids: list[int] | None, start: dt.date | None, end: dt.date | None
 ) -> tuple[str, list[Any]]:
-    """The months' SQL condition (PostgreSQL) for ``ids`` and the months of start–end."""
+    """The months' SQL condition for ``ids`` (PostgreSQL only) and the months of start–end."""
     where = ["TRUE"]
     params: list[Any] = []
     if start is not None:
@@ -181,14 +181,7 @@ def _months_sqlite(
     """The months (SQLite), the month as text from the driver made a date by Polars."""
     names = ["child_id", "month", "days", *(["reasons", "import_id"] if details else [])]
     schema = {k: _MONTH_COLUMNS[k] for k in names}
-    where: list[str] = []
-    params: list[Any] = []
-    if start is not None:
-        where.append("month >= %s")
-        params.append(start.replace(day=1))
-    if end is not None:
-        where.append("month <= %s")
-        params.append(end)
+    where, params = _condition(None, start, end)
     table = AttendanceMonth._meta.db_table
     # SQLite: the month as text (the driver would otherwise make each a Python date).
     columns = ", ".join(names).replace("month", "CAST(month AS TEXT)", 1)
@@ -198,14 +191,11 @@ def _months_sqlite(
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for chunk in chunks:
-            conditions = list(where)
+            sql = f"SELECT {columns} FROM {table} WHERE {where}"
             values: list[Any] = [v.isoformat() for v in params]
             if chunk is not None:
-                conditions.append(f"child_id IN ({', '.join(['%s'] * len(chunk))})")
+                sql += f" AND child_id IN ({', '.join(['%s'] * len(chunk))})"
                 values += chunk
-            sql = f"SELECT {columns} FROM {table}"
-            if conditions:
-                sql += " WHERE " + " AND ".join(conditions)
             cursor.execute(sql, values)
             rows.extend(cursor.fetchall())
     return pl.DataFrame(rows, schema={**schema, "month": pl.String}, orient="row").with_columns(

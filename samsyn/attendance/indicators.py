@@ -100,6 +100,7 @@ import polars as pl
 
 __all__ = [
     "EARLIER_SCHEMA",
+    "INPUT_MINUTES",
     "OUTPUT_SCHEMA",
     "Indicator",
     "Thresholds",
@@ -139,7 +140,7 @@ OUTPUT_SCHEMA = pl.Schema(
     }
 )
 
-_INPUT_MINUTES = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
+INPUT_MINUTES = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
 
 
 def exact(ratio: Ratio) -> Fraction:
@@ -270,7 +271,7 @@ def _school_days(days: pl.DataFrame, as_of: datetime.date) -> pl.DataFrame:
 
     ``rn`` is 1 on the pupil's last school day up to ``as_of``, 2 on the one before, and so on.
     """
-    minutes = [pl.col(name).cast(pl.Int64).fill_null(0).alias(name) for name in _INPUT_MINUTES]
+    minutes = [pl.col(name).cast(pl.Int64).fill_null(0).alias(name) for name in INPUT_MINUTES]
     frame = days.select(
         pl.col("child_id").cast(pl.Int64), pl.col("date").cast(pl.Date), *minutes
     ).filter(
@@ -290,7 +291,7 @@ def _school_days(days: pl.DataFrame, as_of: datetime.date) -> pl.DataFrame:
     if frame.select(same_day.any()).item():
         # Pupil-days are expected to be unique; only if they are not, add them together.
         frame = frame.group_by("child_id", "date", maintain_order=True).agg(
-            pl.col(_INPUT_MINUTES).sum()
+            pl.col(INPUT_MINUTES).sum()
         )
     index = pl.int_range(pl.len(), dtype=pl.Int64)
     is_last = (pl.col("child_id") != pl.col("child_id").shift(-1)).fill_null(True)
@@ -556,7 +557,7 @@ def reference_indicators(
         if child_id is None or date is None or date > as_of:
             continue
         minutes = totals[child_id].setdefault(date, [0, 0, 0])
-        for i, name in enumerate(_INPUT_MINUTES):
+        for i, name in enumerate(INPUT_MINUTES):
             minutes[i] += row[name] or 0
 
     rows: list[tuple[int, str, int, float, datetime.date, datetime.date]] = []

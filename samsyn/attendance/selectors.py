@@ -14,11 +14,12 @@ from samsyn.attendance.importing.packing import DAY_VALUES, MONTH_TOTALS, unpack
 from samsyn.attendance.importing.writer import (
     copy_days,
     copy_months,
+    month_condition,
     month_date,
+    months_sqlite,
     unpack_copied,
 )
-from samsyn.attendance.indicators import EARLIER_SCHEMA, term_start
-from samsyn.attendance.models import AttendanceMonth
+from samsyn.attendance.indicators import EARLIER_SCHEMA, INPUT_MINUTES, term_start
 
 DAY_SCHEMA: dict[str, Any] = {
     "child_id": pl.Int64,
@@ -28,14 +29,6 @@ DAY_SCHEMA: dict[str, Any] = {
     "valid_absence_minutes": pl.Int64,
     "invalid_absence_minutes": pl.Int64,
     "other_attendance_minutes": pl.Int64,
-}
-_EPOCH = dt.date(2000, 1, 1)
-_MONTH_COLUMNS: dict[str, Any] = {
-    "child_id": pl.Int64,
-    "month": pl.Date,
-    "days": pl.String,
-    "reasons": pl.String,
-    "import_id": pl.Int64,
 }
 
 
@@ -62,7 +55,7 @@ def load_days(
         return pl.DataFrame(schema=schema)
     wanted = [k for k in schema if k in DAY_VALUES]
     if connection.vendor == "postgresql":
-        condition, params = _condition(ids, start, end)
+        condition, params = month_condition(start, end, ids)
         days = copy_days(
             condition,
             params,
@@ -71,7 +64,7 @@ def load_days(
             reasons=details,
         )
         return _between(days, start, end).select(list(schema))  # sorted by child and date
-    months = _months_sqlite(ids, start, end, details)
+    months = months_sqlite(start, end, ids, details=details)
     days = unpack_months(months, reasons=details, values=wanted)
     if details:
         days = days.join(
@@ -95,10 +88,10 @@ def load_recent_days(
     through their stored totals, and ``earlier`` (``indicators.EARLIER_SCHEMA``) carries
     those. Elsewhere every month is unpacked and ``earlier`` is None.
     """
-    values = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
+    values = INPUT_MINUTES
     if connection.vendor != "postgresql":
         return load_days(child_ids, start, as_of, values=values), None
-    condition, params = _condition(child_ids, start, as_of)
+    condition, params = month_condition(start, as_of, child_ids)
     # Every month with its totals and packed days (one COPY: sending them all costs no more
     # than the totals alone), sorted by child and month.
     months = copy_months(condition, params, MONTH_TOTALS)
@@ -155,49 +148,3 @@ def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> 
     if end is not None:
         days = days.filter(pl.col("date") <= end)
     return days
-
-
-def _condition(
-    ids: list[int] | None, start: dt.date | None, end: dt.date | None
-) -> tuple[str, list[Any]]:
-    """The months' SQL condition for ``ids`` (PostgreSQL only) and the months of start–end."""
-    where = ["TRUE"]
-    params: list[Any] = []
-    if start is not None:
-        where.append("month >= %s")
-        params.append(start.replace(day=1))
-    if end is not None:
-        where.append("month <= %s")
-        params.append(end)
-    if ids is not None:
-        where.append("child_id = ANY(%s)")
-        params.append(ids)
-    return " AND ".join(where), params
-
-
-def _months_sqlite(
-    ids: list[int] | None, start: dt.date | None, end: dt.date | None, details: bool
-) -> pl.DataFrame:
-    """The months (SQLite), the month as text from the driver made a date by Polars."""
-    names = ["child_id", "month", "days", *(["reasons", "import_id"] if details else [])]
-    schema = {k: _MONTH_COLUMNS[k] for k in names}
-    where, params = _condition(None, start, end)
-    table = AttendanceMonth._meta.db_table
-    # SQLite: the month as text (the driver would otherwise make each a Python date).
-    columns = ", ".join(names).replace("month", "CAST(month AS TEXT)", 1)
-    chunks: list[list[int] | None] = [None]
-    if ids is not None:
-        chunks = [ids[i : i + 900] for i in range(0, len(ids), 900)]
-    rows: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for chunk in chunks:
-            sql = f"SELECT {columns} FROM {table} WHERE {where}"
-            values: list[Any] = [v.isoformat() for v in params]
-            if chunk is not None:
-                sql += f" AND child_id IN ({', '.join(['%s'] * len(chunk))})"
-                values += chunk
-            cursor.execute(sql, values)
-            rows.extend(cursor.fetchall())
-    return pl.DataFrame(rows, schema={**schema, "month": pl.String}, orient="row").with_columns(
-        pl.col("month").str.to_date("%Y-%m-%d")
-    )

@@ -126,10 +126,6 @@ def pupils_at_school(as_of: dt.date, unit: Unit | None = None) -> dict[int, Pupi
     return pupils
 
 
-# The minutes the indicators read (``indicators._INPUT_MINUTES``).
-MINUTES = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
-
-
 def evaluate(as_of: dt.date, pupils: dict[int, Pupil]) -> pl.DataFrame:
     """The indicators in effect on ``as_of`` for ``pupils`` (columns of ``OUTPUT_SCHEMA``)."""
     if not pupils:
@@ -237,7 +233,6 @@ def _store_signals(
     for child_id, rows in risk.items():
         pupil = pupils[child_id]
         level = max(r["level"] for r in rows)
-        entries = rows
         signal = open_signals.get(child_id)
         if signal is None:
             new.append(
@@ -247,7 +242,7 @@ def _store_signals(
                     "grade": pupil.grade,
                     "level": level,
                     "highest_level": level,
-                    "indicators": entries,
+                    "indicators": rows,
                     "as_of": as_of,
                     "opened_on": as_of,
                 }
@@ -256,7 +251,7 @@ def _store_signals(
         pk, signal_as_of, highest = signal
         if signal_as_of > as_of:
             continue  # a later evaluation already stands
-        changed.append((pk, pupil.unit_id, pupil.grade, level, max(highest, level), entries, as_of))
+        changed.append((pk, pupil.unit_id, pupil.grade, level, max(highest, level), rows, as_of))
     copy_create(AbsenceSignal, new)
     _update_signals(changed)
     ended = [

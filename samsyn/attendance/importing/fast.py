@@ -30,27 +30,27 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from samsyn.attendance.importing import columns as c
 from samsyn.attendance.importing import sources
+from samsyn.attendance.importing.pipeline import (
+    MAX_LESSON_MINUTES,
+    SLOT_MINUTES,
+    SUM_COLUMNS,
+    ParsedDays,
+    check_identity_numbers,
+)
 from samsyn.attendance.importing.sources import KnownNumbers, LessonSource
-
-if TYPE_CHECKING:
-    from samsyn.attendance.importing.pipeline import ParsedDays
 
 _CHUNK = 16 * 1024 * 1024
 MEMORY_LIMIT = "4GB"
-MAX_LESSON_MINUTES = 24 * 60
-SUM_COLUMNS = (c.SCHEDULED, *c.MINUTE_COLUMNS)
 # Whitespace that Polars' strip_chars() removes but DuckDB's trim() does not.
 _OTHER_WHITESPACE = r"[\t\n\x0B\f\r\x{85}\p{Z}]"
 # The duplicate screen: each start time sets the bit of its five-minute slot in a 127-bit word
 # (slots wrap after 10 h 35 min). Fewer bits than start times → the file goes the careful way.
-_SLOT_MINUTES = 5
 _SLOTS = 127  # bits 0..126 of a HUGEINT (bit_count takes no UHUGEINT)
 
 
@@ -217,7 +217,7 @@ def _query(source: LessonSource, path: Path) -> str:
             bool_or(_bad) AS _bad,
             count(_start) > bit_count(coalesce(bit_or(
                 1::HUGEINT << ((hour(_start) * 60 + minute(_start))
-                    // {_SLOT_MINUTES} % {_SLOTS})::HUGEINT
+                    // {SLOT_MINUTES} % {_SLOTS})::HUGEINT
             ), 0::HUGEINT)) AS _suspect,
             min(_reason) AS _reason_min,
             max(_reason) AS _reason_max
@@ -242,8 +242,6 @@ def _read_days(source: LessonSource, path: Path, tmp: Path) -> pl.DataFrame | No
 
 def _checked_days(days: pl.DataFrame, known: KnownNumbers | None = None) -> ParsedDays | None:
     """The summed days as ``ParsedDays``, or None if anything needs the careful path."""
-    from samsyn.attendance.importing.pipeline import ParsedDays, check_identity_numbers
-
     if days.height == 0 or bool(days["_bad"].any()) or bool(days["_suspect"].any()):
         return None
     numbers = days["_pnr"].unique().to_list()

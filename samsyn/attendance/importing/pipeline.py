@@ -143,13 +143,13 @@ def _reason_bounds() -> list[pl.Expr]:
 # five-minute slots, kept as five 64-bit words combined with a bitwise OR. Fewer bits than
 # lessons with a start time means two lessons in one slot — a duplicate, or two lessons that
 # start within five minutes of each other; the exact check that words the messages tells which.
-_SLOT_MINUTES = 5
+SLOT_MINUTES = 5
 _WORDS = 5  # 288 slots a day
 
 
 def _slot_words() -> list[pl.Expr]:
     minute = pl.col("_start").dt.hour().cast(pl.Int64) * 60 + pl.col("_start").dt.minute()
-    slot = minute // _SLOT_MINUTES
+    slot = minute // SLOT_MINUTES
     # 2 ** n is exact in a float for n < 64, so the cast gives the single bit.
     bit = pl.lit(2.0).pow(slot % 64).cast(pl.UInt64)
     return [

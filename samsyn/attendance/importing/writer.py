@@ -21,7 +21,6 @@ from django.db import connection
 from samsyn.attendance.importing.packing import (
     DAY_SCHEMA,
     DAY_VALUES,
-    MONTH_SCHEMA,
     MONTH_TOTALS,
     pack_months,
     unpack_months,
@@ -81,7 +80,7 @@ def write_days(
         # One writer of attendance at a time, until the transaction ends. An advisory lock,
         # not LOCK TABLE: that would wait for autovacuum (up to a second) after every import.
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITER_LOCK])
-    frame, appended = _split_appended(frame)
+    frame, appended, keys = _split_appended(frame)
     if not appended.is_empty():
         _append_postgresql(
             pack_months(appended).with_columns(pl.lit(import_id, dtype=pl.Int64).alias("import_id"))
@@ -92,7 +91,7 @@ def write_days(
     if frame.is_empty():
         return Written(done, appended["date"].max())  # type: ignore[arg-type]
     rest = _write_merged(
-        frame, import_id, None if progress is None else (lambda n: progress(done + n))
+        frame, import_id, None if progress is None else (lambda n: progress(done + n)), keys
     )
     if appended.is_empty():
         return rest
@@ -100,17 +99,38 @@ def write_days(
     return Written(done + rest.days, last)  # type: ignore[arg-type]
 
 
-def _split_appended(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the rest, the days that go after every stored day of their stored month) — the
-    common case of a daily import, which needs neither the stored days nor a repacking."""
+def month_condition(
+    start: dt.date | None, end: dt.date | None, child_ids: list[int] | None
+) -> tuple[str, list[Any]]:
+    """SQL condition and parameters on the month table: the months from ``start``'s to
+    ``end``'s (either may be None), of ``child_ids`` when given (PostgreSQL's ``= ANY``)."""
+    where = ["TRUE"]
+    params: list[Any] = []
+    if start is not None:
+        where.append("month >= %s")
+        params.append(start.replace(day=1))
+    if end is not None:
+        where.append("month <= %s")
+        params.append(end)
+    if child_ids is not None:
+        where.append("child_id = ANY(%s)")
+        params.append(child_ids)
+    return " AND ".join(where), params
+
+
+def _months_of(frame: pl.DataFrame) -> tuple[dt.date, dt.date, list[int] | None]:
+    """The first and last date of ``frame``'s days, and its pupils unless there are many."""
     first: dt.date = frame["date"].min()  # type: ignore[assignment]
     last: dt.date = frame["date"].max()  # type: ignore[assignment]
     pupils = frame["child_id"].unique()
-    condition = "month >= %s AND month <= %s"
-    params: list[Any] = [first.replace(day=1), last]
-    if len(pupils) <= _FEW_PUPILS:
-        condition += " AND child_id = ANY(%s)"
-        params.append(pupils.to_list())
+    return first, last, pupils.to_list() if len(pupils) <= _FEW_PUPILS else None
+
+
+def _split_appended(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(the rest, the days that go after every stored day of their stored month, the keys of
+    the stored months in ``frame``'s range) — the common case of a daily import, which needs
+    neither the stored days nor a repacking."""
+    condition, params = month_condition(*_months_of(frame))
     ends = copy_out(
         "SELECT child_id, month, CASE WHEN days = '' THEN 0 "
         "ELSE split_part(split_part(days, ';', -1), ',', 1)::int END "
@@ -118,8 +138,9 @@ def _split_appended(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         params,
         {"child_id": pl.Int64, "month": pl.Date, "last_day": pl.Int64},
     )
+    keys = ends.select("child_id", "month")
     if ends.is_empty():
-        return frame, frame.clear()
+        return frame, frame.clear(), keys
     keyed = frame.with_columns(pl.col("date").dt.month_start().alias("month"))
     after = (
         keyed.group_by("child_id", "month")
@@ -129,10 +150,10 @@ def _split_appended(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .select("child_id", "month")
     )
     if after.is_empty():
-        return frame, frame.clear()
+        return frame, frame.clear(), keys
     appended = keyed.join(after, on=["child_id", "month"], how="semi").drop("month")
     rest = keyed.join(after, on=["child_id", "month"], how="anti").drop("month")
-    return rest, appended
+    return rest, appended, keys
 
 
 def _append_postgresql(months: pl.DataFrame) -> None:
@@ -166,15 +187,14 @@ def _temporary_months(cursor: Any, name: str) -> None:
 
 
 def _write_merged(
-    frame: pl.DataFrame, import_id: int | None, progress: Callable[[int], None] | None
+    frame: pl.DataFrame,
+    import_id: int | None,
+    progress: Callable[[int], None] | None,
+    keys: pl.DataFrame | None = None,
 ) -> Written:
-    """Write ``frame``'s days, each replacing the stored day of the same date."""
-    first: dt.date = frame["date"].min()  # type: ignore[assignment]
-    last: dt.date = frame["date"].max()  # type: ignore[assignment]
-    pupils = frame["child_id"].unique()
-    stored, existing = _stored(
-        first.replace(day=1), last, pupils.to_list() if len(pupils) <= _FEW_PUPILS else None
-    )
+    """Write ``frame``'s days, each replacing the stored day of the same date. ``keys`` are
+    the stored months' keys when already read (any superset of those in ``frame``'s range)."""
+    stored, existing = _stored(*_months_of(frame), keys)
     if existing.is_empty():  # nothing stored yet for these pupils and months
         if progress is not None:
             progress(0)
@@ -227,45 +247,62 @@ def _write(
 
 
 def _stored(
-    start: dt.date, end: dt.date, child_ids: list[int] | None
+    start: dt.date, end: dt.date, child_ids: list[int] | None, keys: pl.DataFrame | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The stored days (``DAY_SCHEMA``) and the keys (``child_id``, ``month``) of the stored
     months from ``start``'s month to ``end``'s (of ``child_ids`` when given)."""
     if connection.vendor == "postgresql":
-        condition = "month >= %s AND month <= %s"
-        params: list[Any] = [start, end]
-        if child_ids is not None:
-            condition += " AND child_id = ANY(%s)"
-            params.append(child_ids)
-        keys = copy_out(
-            f"SELECT child_id, month FROM {_table()} WHERE {condition}",
-            params,
-            {"child_id": pl.Int64, "month": pl.Date},
-        )
+        condition, params = month_condition(start, end, child_ids)
+        if keys is None:
+            keys = copy_out(
+                f"SELECT child_id, month FROM {_table()} WHERE {condition}",
+                params,
+                {"child_id": pl.Int64, "month": pl.Date},
+            )
         if keys.is_empty():
             return pl.DataFrame(schema=DAY_SCHEMA), keys
         return copy_days(condition, params, reasons=True), keys
-    months = _stored_months_sqlite(start, end, child_ids)
+    months = months_sqlite(start, end, child_ids, details=True)
     return unpack_months(months), months.select("child_id", "month")
 
 
-def _stored_months_sqlite(
-    start: dt.date, end: dt.date, child_ids: list[int] | None
+_SQLITE_MONTH_COLUMNS: dict[str, Any] = {
+    "child_id": pl.Int64,
+    "month": pl.Date,
+    "days": pl.String,
+    "reasons": pl.String,
+    "import_id": pl.Int64,
+}
+
+
+def months_sqlite(
+    start: dt.date | None, end: dt.date | None, ids: list[int] | None, *, details: bool
 ) -> pl.DataFrame:
-    schema = {
-        k: v for k, v in MONTH_SCHEMA.items() if k in ("child_id", "month", "days", "reasons")
-    }
-    sql = f"SELECT child_id, CAST(month AS TEXT), days, reasons FROM {_table()} "
-    sql += "WHERE month >= %s AND month <= %s"
+    """The stored months from ``start``'s to ``end``'s of ``ids`` on SQLite (``child_id``,
+    ``month``, ``days``; with ``details`` also ``reasons`` and ``import_id``). The month
+    comes as text from the driver and is made a date by Polars."""
+    names = ["child_id", "month", "days", *(["reasons", "import_id"] if details else [])]
+    schema = {k: _SQLITE_MONTH_COLUMNS[k] for k in names}
+    where, params = month_condition(start, end, None)
+    table = _table()
+    # SQLite: the month as text (the driver would otherwise make each a Python date).
+    columns = ", ".join(names).replace("month", "CAST(month AS TEXT)", 1)
+    chunks: list[list[int] | None] = [None]
+    if ids is not None:
+        chunks = [ids[i : i + 900] for i in range(0, len(ids), 900)]
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start.isoformat(), end.isoformat()])
-        rows = cursor.fetchall()
-    frame = pl.DataFrame(rows, schema={**schema, "month": pl.String}, orient="row").with_columns(
+        for chunk in chunks:
+            sql = f"SELECT {columns} FROM {table} WHERE {where}"
+            values: list[Any] = [v.isoformat() for v in params]
+            if chunk is not None:
+                sql += f" AND child_id IN ({', '.join(['%s'] * len(chunk))})"
+                values += chunk
+            cursor.execute(sql, values)
+            rows.extend(cursor.fetchall())
+    return pl.DataFrame(rows, schema={**schema, "month": pl.String}, orient="row").with_columns(
         pl.col("month").str.to_date("%Y-%m-%d")
     )
-    if child_ids is not None:
-        frame = frame.filter(pl.col("child_id").is_in(child_ids))
-    return frame.with_columns(pl.col("reasons").fill_null(""))
 
 
 def copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFrame:

@@ -361,13 +361,7 @@ def test_absence_band__boundaries(dalby: Dalby) -> None:
     """Each band's lower bound belongs to it, a hair below belongs to the band under it
     (exact integer comparisons in SQL, no rounding)."""
     pupils = dalby.children["norr"][:8]
-    for child in pupils:
-        EnrolmentFactory(
-            child=child,
-            unit=dalby.school,
-            kind=EnrolmentKind.SCHOOL,
-            start_date=dt.date(2025, 8, 15),
-        )
+    _at_school(pupils, dalby)
     # Per day 1,000 scheduled minutes and ``absent`` of them away: the share is absent/1000.
     for child, absent in zip(pupils, [0, 49, 50, 99, 100, 200, 499, 500], strict=True):
         _days(child, absent, scheduled=1000, days=1)
@@ -379,6 +373,16 @@ def test_absence_band__boundaries(dalby: Dalby) -> None:
         (dalby.school.pk, 3, 2),  # 20 and 49.9 %
         (dalby.school.pk, 4, 1),  # 50 %
     ]
+
+
+def _at_school(pupils: list[Child], dalby: Dalby) -> None:
+    for child in pupils:
+        EnrolmentFactory(
+            child=child,
+            unit=dalby.school,
+            kind=EnrolmentKind.SCHOOL,
+            start_date=dt.date(2025, 8, 15),
+        )
 
 
 def _days(child: Child, absent: int, scheduled: int = 300, days: int = 10) -> None:
@@ -399,13 +403,7 @@ def _days(child: Child, absent: int, scheduled: int = 300, days: int = 10) -> No
 
 def test_absence_bands__pupils_per_school(dalby: Dalby) -> None:
     pupils = dalby.children["norr"][:12]
-    for child in pupils:
-        EnrolmentFactory(
-            child=child,
-            unit=dalby.school,
-            kind=EnrolmentKind.SCHOOL,
-            start_date=dt.date(2025, 8, 15),
-        )
+    _at_school(pupils, dalby)
     for child in pupils[:8]:
         _days(child, 0)
     for child in pupils[8:10]:

@@ -145,6 +145,14 @@ def _declined(lines: list[str], tmp_path: Path, raw: bytes | None = None) -> Par
         "{pnr},2026-03-10,08:00,5.0,0,0,",  # DuckDB would read 5
         "{pnr},2026-03-10,08:00,1e2,0,0,",  # DuckDB would read 100
         "{pnr},2026-03-10,08:00,0x10,0,0,",  # DuckDB would read 16
+        "{pnr},2026-03-10,08:00,0b11,0,0,",  # DuckDB would read 3
+        "{pnr},2026-03-10,08:00,1_0,0,0,",  # DuckDB would read 10
+        "{pnr},2026-03-10,08:00,.5,0,0,",  # DuckDB would read 1
+        "{pnr},2026-03-10,08:00,5.,0,0,",  # DuckDB would read 5
+        "{pnr},2026-03-10,08:00,60,5.4,0,",  # DuckDB would read 5
+        "{pnr},2026-03-10,08:00,1E2,0,0,",  # DuckDB would read 100
+        "{pnr},2026-03-10,08:00, ,0,0,",  # only a space
+        "{pnr},2026-03-10,08:00,60,0,70000,",  # more than DuckDB's USMALLINT
         "{pnr},2026-03-10,08:00,2000,0,0,",  # more than a day
         "{pnr},2026-02-30,08:00,60,0,0,",
         "{pnr},2026-3-10,08:00,60,0,0,",  # DuckDB would read the date
@@ -170,7 +178,6 @@ def test_a_bad_line_falls_back_to_the_same_rejection(tmp_path: Path, bad_line: s
     [
         "{pnr},2026-03-10,08.00,60,0,0,",  # HH.MM: only Polars reads it
         "{pnr},2026-03-10, 08:00,60,0,0,",
-        "{pnr},2026-03-10,08:00,060,0,0,",  # leading zero
         "{pnr},2026-03-09,08:03,60,0,0,",  # not a duplicate, but the same five-minute slot
         "200901010017,2026-03-10,08:00,60,0,0,",  # the same pupil written in another form
     ],
@@ -210,3 +217,34 @@ def test_a_windows_1252_file_is_hashed_as_written() -> None:
     assert source.sha256 == hashlib.sha256(data).hexdigest()
     assert parsed.days["absence_reasons"].to_list() == ["Sjuk hemmavid ä"]
     assert parsed.days.schema["date"] == pl.Date
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{pnr},2026-03-10,08:00,060,060,0,0,",  # a leading zero: 60 on both paths
+        "{pnr},2026-03-10,08:00,+60, 60,0 ,0,",  # a sign, spaces: read alike
+        '{pnr},2026-03-10,08:00,"","60",0,0,',  # a quoted empty value; a quoted number
+        "{pnr},2026-03-10,08:00,60,60,0,0,Tandläkare kl. 9.30",  # minutes read as text
+        "{pnr},2026-03-10,08:00,60,0,60,0,Utvecklingssamtal 3e gången",
+    ],
+)
+def test_numbers_written_otherwise_are_read_as_the_polars_path_reads_them(
+    tmp_path: Path, line: str
+) -> None:
+    """The minutes are read typed by DuckDB; where a file may hold a form only DuckDB would
+    read (a digit before ``.``, ``e`` …), they are read again as text and checked."""
+    header = HEADER.replace("starttid,", "starttid,schemalagda_minuter,")
+    data = "\n".join([header, GOOD.replace(",60,", ",60,60,"), line.format(pnr=PUPILS[0])])
+    quick, careful = _both((data + "\n").encode(), tmp_path)
+    _same(quick, careful)
+    assert quick.lines_total == 2
+
+
+def test_the_screen_finds_the_forms_duckdb_alone_reads() -> None:
+    for text in (b"5.0", b".5", b"1e2", b"1E2", b"0x10", b"0X1", b"0b1", b"1_0", b"9."):
+        assert fast.lenient_numbers(b"a,2026-03-10," + text + b",0\n"), text
+    for text in (b"60", b"+60", b" 60", b"060", b"Ledighet", b"e5", b"x.y", b"-0"):
+        assert not fast.lenient_numbers(b"a,2026-03-10," + text + b",0\n"), text
+    # A pair across two chunks: the scanner passes the last byte of one chunk with the next.
+    assert fast.lenient_numbers(b"1" + b"e2,0")

@@ -54,7 +54,7 @@ def pack_months(days: pl.DataFrame) -> pl.DataFrame:
     """
     if days.is_empty():
         return pl.DataFrame(schema=MONTH_SCHEMA)
-    frame = _sorted(days)
+    frame = sort_days(days)
     day_of_month = pl.col("date").dt.day().cast(pl.Int64)
     reasons = pl.col("absence_reasons").fill_null("")
     month = pl.col("date").dt.month_start()
@@ -93,7 +93,7 @@ _DATE_OFFSET = 1 << 19
 _CHILD_LIMIT = 1 << 42
 
 
-def _sorted(days: pl.DataFrame) -> pl.DataFrame:
+def sort_days(days: pl.DataFrame) -> pl.DataFrame:
     """``days`` sorted by child and date (as they are, when they already are)."""
     lo, hi, first, last = days.select(
         lo=pl.col("child_id").min(),

@@ -165,6 +165,10 @@ def _declined(lines: list[str], tmp_path: Path, raw: bytes | None = None) -> Par
         "{pnr},2026-03-10,08:00,60,,0,",
         "{pnr},2026-03-10,08:00,60,0",  # a field short
         "{pnr},2026-03-09,08:00,45,15,0,Sjuk",  # a duplicate of line 2
+        "{pnr},2026-03-09,08:00:00,45,15,0,Sjuk",  # the same, written with seconds
+        "{pnr},2026-03-10,08:00Z,60,0,0,",
+        "{pnr},2026-03-10,08:00:00+01:00,60,0,0,",
+        "{pnr},2026-03-10,23:60,60,0,0,",
         "{pnr},2026-03-10,08:00,60,0,0,,extra",
         '{pnr},2026-03-10,08:00,60,0,0,"Sjuk',  # an unterminated quote
     ],
@@ -178,6 +182,7 @@ def test_a_bad_line_falls_back_to_the_same_rejection(tmp_path: Path, bad_line: s
     [
         "{pnr},2026-03-10,08.00,60,0,0,",  # HH.MM: only Polars reads it
         "{pnr},2026-03-10, 08:00,60,0,0,",
+        "{pnr},2026-03-10,8:00,60,0,0,",  # a one-digit hour: only Polars reads it
         "{pnr},2026-03-09,08:03,60,0,0,",  # not a duplicate, but the same five-minute slot
         "200901010017,2026-03-10,08:00,60,0,0,",  # the same pupil written in another form
     ],
@@ -227,6 +232,8 @@ def test_a_windows_1252_file_is_hashed_as_written() -> None:
         '{pnr},2026-03-10,08:00,"","60",0,0,',  # a quoted empty value; a quoted number
         "{pnr},2026-03-10,08:00,60,60,0,0,Tandläkare kl. 9.30",  # minutes read as text
         "{pnr},2026-03-10,08:00,60,0,60,0,Utvecklingssamtal 3e gången",
+        "{pnr},2026-03-10,23:59:59,60,60,0,0,",  # seconds: the fast path reads them too
+        '{pnr},2026-03-10,"",60,60,0,0,',  # a quoted empty start time: none
     ],
 )
 def test_numbers_written_otherwise_are_read_as_the_polars_path_reads_them(

@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from django.db import transaction
 
 from samsyn.attendance.importing.packing import DAY_SCHEMA, pack_months, unpack_months
 from samsyn.attendance.models import AttendanceMonth
@@ -131,3 +132,46 @@ def test_load_days_cuts_the_months_at_the_dates_asked_for() -> None:
     store_days(_day(child.pk, dt.date(2026, 3, d), 300, 0, 0, "") for d in range(2, 28))
     days = load_days([child.pk], dt.date(2026, 3, 10), dt.date(2026, 3, 12))
     assert days["date"].to_list() == [dt.date(2026, 3, d) for d in (10, 11, 12)]
+
+
+@pytest.mark.django_db
+def test_a_large_file_packed_in_parts_while_the_parts_before_are_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL a large file's months are packed part by part (whole pupils each), the
+    next part in a thread while the one before is COPied: every day arrives, in its month."""
+    from samsyn.attendance.importing import writer
+
+    monkeypatch.setattr(writer, "_PACK_PART", 7)  # parts of about a week of days
+    children = [ChildFactory() for _ in range(4)]
+    days = [
+        _day(child.pk, dt.date(2026, 1, 5) + dt.timedelta(days=n), 300, 10 * (n % 3), n % 2, "")
+        for child in reversed(children)
+        for n in range(0, 40, 2)
+        if n % 7 < 5
+    ]
+    reported: list[int] = []
+    with transaction.atomic():
+        written = writer.write_days(
+            pl.DataFrame(days, schema=DAY_SCHEMA), import_id=None, progress=reported.append
+        )
+    assert written.days == len(days)
+    assert reported[-1] == len(days)
+    assert reported == sorted(reported)
+    for child in children:
+        mine = [d for d in days if d["child_id"] == child.pk]
+        assert [(d.date, d.valid_absence_minutes) for d in stored_days(child)] == [
+            (d["date"], d["valid_absence_minutes"]) for d in sorted(mine, key=lambda d: d["date"])
+        ]
+    assert AttendanceMonth.objects.count() == 4 * 2  # January and February of each
+
+
+def test_parts_of_a_file_hold_whole_pupils() -> None:
+    from samsyn.attendance.importing.writer import _pupil_parts
+
+    frame = pl.DataFrame({"child_id": [1, 1, 1, 2, 2, 3, 4, 4, 4, 4]})
+    parts = _pupil_parts(frame, 3)
+    assert [p["child_id"].to_list() for p in parts] == [[1, 1, 1], [2, 2, 3], [4, 4, 4, 4]]
+    assert [p["child_id"].to_list() for p in _pupil_parts(frame, 100)] == [
+        frame["child_id"].to_list()
+    ]

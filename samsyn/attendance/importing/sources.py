@@ -75,13 +75,13 @@ def _line_of(data: bytes | memoryview, position: int, lines_before: int) -> int:
     return lines_before + bytes(data[:position]).count(b"\n") + 1
 
 
-def _chunks(source: Path | bytes) -> Iterator[bytes]:
+def _chunks(source: Path | bytes, size: int = _CHUNK) -> Iterator[bytes]:
     if isinstance(source, bytes):
-        for start in range(0, len(source), _CHUNK):
-            yield source[start : start + _CHUNK]
+        for start in range(0, len(source), size):
+            yield source[start : start + size]
         return
     with source.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
+        while chunk := handle.read(size):
             yield chunk
 
 

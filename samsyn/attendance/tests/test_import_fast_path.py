@@ -1,6 +1,8 @@
 """The DuckDB fast path gives what the Polars path gives for a good file, and declines the rest.
 
-No database is needed: ``parse_days`` only reads and checks the file.
+The runs path (tried first, tested in ``test_import_runs_path``) is turned off here, so that
+every file reaches DuckDB's. No database is needed: ``parse_days`` only reads and checks the
+file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from samsyn.attendance.importing.pipeline import ParsedDays, parse_days, parse_d
 from samsyn.attendance.testing.builders import SWEDISH_DIACRITICS, Lesson, lessons_csv
 
 PUPILS = ("20090101-0017", "20090102-0016", "200901040014")
+
+
+@pytest.fixture(autouse=True)
+def _duckdb_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast, "RUNS_FIRST", False)
+
+
 DAY = dt.date(2026, 3, 9)
 
 

@@ -1,0 +1,451 @@
+"""The compiled loop of the first fast path (:mod:`runs`): lesson lines → pupil-day runs.
+
+One function, compiled by Numba to machine code on first use (and cached beside this file, or
+in Numba's cache folder when this one is read-only), that reads a buffer of CSV lines byte by
+byte and sums each *run* of consecutive lines of the same pupil and date. It releases the GIL,
+so several threads each read their own part of a file at once.
+
+It accepts only lines it can read exactly as the Polars path reads them and declines anything
+else (see :mod:`runs` for the list); it never words a message. Every index is checked against
+the buffer's length before it is read, because the buffer is an uploaded file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+# The role of each of the file's columns.
+PNR, DATE, START, SCHEDULED, ATTENDANCE, VALID, INVALID, OTHER, REASON, SKIP = range(10)
+
+# ``state`` on return: [0] bytes consumed, [1] runs written, [2] reasons written, [3] reason
+# bytes written, [4] status, [5] the offset where the kernel declined, [6] why.
+CONSUMED, RUNS, REASONS, REASON_BYTES, STATUS, AT, WHY = range(7)
+STATE_SIZE = 8
+# Statuses: OK (the buffer read; continue at ``consumed``), FULL (the output arrays are full;
+# continue at ``consumed``), DECLINE (the file is not for this path).
+OK, FULL, DECLINE = 0, 1, 2
+
+# Why the kernel declined (``state[WHY]``), for tests and measurements.
+WHY_TEXT = {
+    1: "more fields than the header",
+    2: "a control character in a quoted value",
+    3: "a byte outside ASCII outside the absence reason",
+    4: "a doubled quote outside the absence reason",
+    5: "a control character or a quote in an unquoted value",
+    6: "a personnummer with other characters than digits and one - or +",
+    7: "a personnummer of neither 10 nor 12 digits, or a misplaced - or +",
+    8: "a date not written YYYY-MM-DD",
+    9: "a start time not written HH:MM or HH:MM:SS",
+    10: "minutes not written as at most four digits",
+    11: "more than 1440 minutes",
+    12: "a carriage return not followed by a line feed",
+    13: "text after a closing quote",
+    14: "fewer fields than the header",
+    15: "a required value missing",
+    16: "two lessons of a pupil-day with the same start time",
+    17: "more than 64 lessons with a start time in one pupil-day",
+    18: "an unterminated quote",
+    19: "a blank line",
+}
+
+MAX_MINUTES = 1440
+_MAX_STARTS = 64
+_QUOTE, _LF, _CR, _COLON, _MINUS, _PLUS, _ZERO, _NINE = 34, 10, 13, 58, 45, 43, 48, 57
+
+
+@njit(nogil=True, cache=True)
+def read_runs(  # one loop over the bytes, kept whole for speed
+    buf: Any,
+    n: int,
+    final: bool,
+    roles: Any,
+    delimiter: int,
+    keys: Any,
+    dates: Any,
+    sums: Any,
+    lines: Any,
+    reason_run: Any,
+    reason_end: Any,
+    reason_bytes: Any,
+    state: Any,
+) -> None:
+    """Read the lines in ``buf[:n]`` (whole lines: the header is not in it) into runs.
+
+    For each finished run: ``keys`` (the personnummer as written, coded: its digits × 8 + 4
+    when it has 12 digits + 1 for ``-`` or 2 for ``+``), ``dates`` (YYYYMMDD as an integer),
+    ``sums`` (a row each for scheduled, attended, valid, invalid and other minutes) and
+    ``lines``. Each run's
+    distinct non-empty absence reasons (as written, unquoted) go to ``reason_bytes``, each
+    followed by a line feed, with their run's number in ``reason_run`` and their end in
+    ``reason_end``.
+
+    Unless ``final``, the run that reaches the end of the buffer is left for the next call:
+    ``state[CONSUMED]`` is where it starts. A run that does not fit in the output arrays is
+    left the same way (status FULL).
+    """
+    ncols = roles.shape[0]
+    capacity = keys.shape[0]
+    reason_capacity = reason_run.shape[0]
+    byte_capacity = reason_bytes.shape[0]
+    for k in range(STATE_SIZE):
+        state[k] = 0
+    pos = 0
+    runs = 0
+    reasons = 0
+    used = 0
+    run_start = -1
+    run_key = -1
+    run_date = -1
+    run_reasons = 0  # the first reason of the run in progress
+    run_used = 0  # and where its bytes start
+    totals = np.zeros(6, np.int64)  # scheduled, attended, valid, invalid, other, lines
+    starts = np.empty(_MAX_STARTS, np.int64)
+    nstarts = 0
+    minutes = np.empty(5, np.int64)
+    complete = True
+    while pos < n:
+        line_start = pos
+        i = pos
+        if buf[i] == _LF or (buf[i] == _CR and i + 1 < n and buf[i + 1] == _LF):
+            state[AT] = i
+            state[WHY] = 19
+            state[STATUS] = DECLINE
+            return
+        key = -1
+        date = -1
+        start = -1
+        for k in range(5):
+            minutes[k] = -1
+        reason_from = -1
+        reason_to = -1
+        reason_escaped = False
+        col = 0
+        complete = False
+        while True:  # the fields of one line
+            if col >= ncols:
+                state[AT] = i
+                state[WHY] = 1
+                state[STATUS] = DECLINE
+                return
+            role = roles[col]
+            escaped = False
+            if i < n and buf[i] == _QUOTE:
+                i += 1
+                fs = i
+                closed = False
+                while i < n:
+                    b = buf[i]
+                    if b == _QUOTE:
+                        if i + 1 < n and buf[i + 1] == _QUOTE:
+                            escaped = True
+                            i += 2
+                            continue
+                        closed = True
+                        break
+                    if b < 32:
+                        state[AT] = i
+                        state[WHY] = 2
+                        state[STATUS] = DECLINE
+                        return
+                    if b >= 128 and role != REASON:
+                        state[AT] = i
+                        state[WHY] = 3
+                        state[STATUS] = DECLINE
+                        return
+                    i += 1
+                if not closed:
+                    if final:
+                        state[AT] = line_start
+                        state[WHY] = 18
+                        state[STATUS] = DECLINE
+                        return
+                    break  # the line goes on in the next buffer
+                fe = i
+                i += 1  # the closing quote
+                if escaped and role != REASON and role != SKIP:
+                    state[AT] = fs
+                    state[WHY] = 4
+                    state[STATUS] = DECLINE
+                    return
+            else:
+                fs = i
+                while i < n:
+                    b = buf[i]
+                    if b == delimiter or b == _LF or b == _CR:  # noqa: SIM109 (plain compares)
+                        break
+                    if b < 32 or b == _QUOTE:
+                        state[AT] = i
+                        state[WHY] = 5
+                        state[STATUS] = DECLINE
+                        return
+                    if b >= 128 and role != REASON:
+                        state[AT] = i
+                        state[WHY] = 3
+                        state[STATUS] = DECLINE
+                        return
+                    i += 1
+                fe = i
+                if i >= n and not final:
+                    break  # the line goes on in the next buffer
+            length = fe - fs
+            if role == PNR:
+                digits = 0
+                count = 0
+                sign = 0
+                at = -1
+                for j in range(fs, fe):
+                    b = buf[j]
+                    if _ZERO <= b <= _NINE:
+                        digits = digits * 10 + (int(b) - _ZERO)
+                        count += 1
+                    elif (b == _MINUS or b == _PLUS) and at < 0:  # noqa: SIM109
+                        sign = 1 if b == _MINUS else 2
+                        at = j - fs
+                    else:
+                        state[AT] = j
+                        state[WHY] = 6
+                        state[STATUS] = DECLINE
+                        return
+                if (count != 10 and count != 12) or (at >= 0 and at != length - 5):
+                    state[AT] = fs
+                    state[WHY] = 7
+                    state[STATUS] = DECLINE
+                    return
+                key = digits * 8 + (4 if count == 12 else 0) + sign
+            elif role == DATE:
+                if length != 10 or buf[fs + 4] != _MINUS or buf[fs + 7] != _MINUS:
+                    state[AT] = fs
+                    state[WHY] = 8
+                    state[STATUS] = DECLINE
+                    return
+                value = 0
+                for j in range(fs, fe):
+                    if j == fs + 4 or j == fs + 7:
+                        continue
+                    b = buf[j]
+                    if b < _ZERO or b > _NINE:
+                        state[AT] = j
+                        state[WHY] = 8
+                        state[STATUS] = DECLINE
+                        return
+                    value = value * 10 + (int(b) - _ZERO)
+                date = value
+            elif role == START:
+                if length > 0:
+                    if (
+                        (length != 5 and length != 8)
+                        or buf[fs + 2] != _COLON
+                        or (length == 8 and buf[fs + 5] != _COLON)
+                    ):
+                        state[AT] = fs
+                        state[WHY] = 9
+                        state[STATUS] = DECLINE
+                        return
+                    seconds = 0
+                    for part in range(length // 3 + 1):  # HH, MM and perhaps SS
+                        high = int(buf[fs + 3 * part]) - _ZERO
+                        low = int(buf[fs + 3 * part + 1]) - _ZERO
+                        if high < 0 or high > 9 or low < 0 or low > 9:
+                            state[AT] = fs
+                            state[WHY] = 9
+                            state[STATUS] = DECLINE
+                            return
+                        value = high * 10 + low
+                        if value > (23 if part == 0 else 59):
+                            state[AT] = fs
+                            state[WHY] = 9
+                            state[STATUS] = DECLINE
+                            return
+                        seconds = seconds * 60 + value
+                    if length == 5:
+                        seconds *= 60
+                    start = seconds
+            elif role >= SCHEDULED and role <= OTHER:
+                if length > 0:
+                    if length > 4:
+                        state[AT] = fs
+                        state[WHY] = 10
+                        state[STATUS] = DECLINE
+                        return
+                    value = 0
+                    for j in range(fs, fe):
+                        b = buf[j]
+                        if b < _ZERO or b > _NINE:
+                            state[AT] = j
+                            state[WHY] = 10
+                            state[STATUS] = DECLINE
+                            return
+                        value = value * 10 + (int(b) - _ZERO)
+                    if value > MAX_MINUTES:
+                        state[AT] = fs
+                        state[WHY] = 11
+                        state[STATUS] = DECLINE
+                        return
+                    minutes[role - SCHEDULED] = value
+            elif role == REASON and length > 0:
+                reason_from = fs
+                reason_to = fe
+                reason_escaped = escaped
+            col += 1
+            # After the field: a delimiter, the line's end or the end of the data.
+            if i >= n:
+                complete = True  # the last line of the file, without a line feed
+                break
+            b = buf[i]
+            if b == delimiter:
+                i += 1
+                continue
+            if b == _LF:
+                i += 1
+                complete = True
+                break
+            if b == _CR:
+                if i + 1 < n and buf[i + 1] == _LF:
+                    i += 2
+                    complete = True
+                    break
+                if i + 1 >= n and not final:
+                    break  # perhaps \r\n across two buffers
+                state[AT] = i
+                state[WHY] = 12
+                state[STATUS] = DECLINE
+                return
+            state[AT] = i
+            state[WHY] = 13
+            state[STATUS] = DECLINE
+            return
+        if not complete:
+            break
+        if col != ncols:
+            state[AT] = line_start
+            state[WHY] = 14
+            state[STATUS] = DECLINE
+            return
+        if key < 0 or date < 0 or minutes[1] < 0 or minutes[2] < 0 or minutes[3] < 0:
+            state[AT] = line_start
+            state[WHY] = 15
+            state[STATUS] = DECLINE
+            return
+        other = minutes[4] if minutes[4] >= 0 else 0
+        scheduled = minutes[0]
+        if scheduled < 0:
+            scheduled = minutes[1] + minutes[2] + minutes[3] + other
+        if run_start < 0 or key != run_key or date != run_date:
+            if run_start >= 0:  # the run before is finished
+                if runs >= capacity:
+                    state[CONSUMED] = run_start
+                    state[RUNS] = runs
+                    state[REASONS] = run_reasons
+                    state[REASON_BYTES] = run_used
+                    state[STATUS] = FULL
+                    return
+                keys[runs] = run_key
+                dates[runs] = run_date
+                for k in range(5):
+                    sums[k, runs] = totals[k]
+                lines[runs] = totals[5]
+                runs += 1
+            run_start = line_start
+            run_key = key
+            run_date = date
+            for k in range(6):
+                totals[k] = 0
+            nstarts = 0
+            run_reasons = reasons
+            run_used = used
+        totals[0] += scheduled
+        totals[1] += minutes[1]
+        totals[2] += minutes[2]
+        totals[3] += minutes[3]
+        totals[4] += other
+        totals[5] += 1
+        if start >= 0:
+            for k in range(nstarts):
+                if starts[k] == start:
+                    state[AT] = line_start
+                    state[WHY] = 16
+                    state[STATUS] = DECLINE
+                    return
+            if nstarts >= _MAX_STARTS:
+                state[AT] = line_start
+                state[WHY] = 17
+                state[STATUS] = DECLINE
+                return
+            starts[nstarts] = start
+            nstarts += 1
+        if reason_from >= 0:
+            if used + (reason_to - reason_from) + 1 > byte_capacity or reasons >= reason_capacity:
+                state[CONSUMED] = run_start
+                state[RUNS] = runs
+                state[REASONS] = run_reasons
+                state[REASON_BYTES] = run_used
+                state[STATUS] = FULL
+                return
+            end = used  # the reason, unquoted, after the others
+            j = reason_from
+            while j < reason_to:
+                b = buf[j]
+                reason_bytes[end] = b
+                end += 1
+                j += 2 if (reason_escaped and b == _QUOTE) else 1
+            # Kept only when the run does not have the same text already.
+            seen = False
+            begin = run_used
+            for q in range(run_reasons, reasons):
+                stop = reason_end[q] - 1  # without its line feed
+                if stop - begin == end - used:
+                    same = True
+                    for t in range(end - used):
+                        if reason_bytes[begin + t] != reason_bytes[used + t]:
+                            same = False
+                            break
+                    if same:
+                        seen = True
+                        break
+                begin = reason_end[q]
+            if not seen:
+                reason_bytes[end] = _LF
+                reason_run[reasons] = runs
+                reason_end[reasons] = end + 1
+                reasons += 1
+                used = end + 1
+        pos = i
+    if final:
+        if not complete:
+            state[AT] = pos
+            state[WHY] = 18
+            state[STATUS] = DECLINE
+            return
+        if run_start >= 0:
+            if runs >= capacity:
+                state[CONSUMED] = run_start
+                state[RUNS] = runs
+                state[REASONS] = run_reasons
+                state[REASON_BYTES] = run_used
+                state[STATUS] = FULL
+                return
+            keys[runs] = run_key
+            dates[runs] = run_date
+            for k in range(5):
+                sums[k, runs] = totals[k]
+            lines[runs] = totals[5]
+            runs += 1
+        state[CONSUMED] = n
+        state[RUNS] = runs
+        state[REASONS] = reasons
+        state[REASON_BYTES] = used
+        state[STATUS] = OK
+        return
+    # The run in progress (or the unfinished line) starts the next call.
+    if run_start < 0:
+        run_start = pos
+        run_reasons = reasons
+        run_used = used
+    state[CONSUMED] = run_start
+    state[RUNS] = runs
+    state[REASONS] = run_reasons
+    state[REASON_BYTES] = run_used
+    state[STATUS] = OK

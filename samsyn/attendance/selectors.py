@@ -6,18 +6,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.db import connection
 
 from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
 from samsyn.attendance.importing.packing import DAY_VALUES, MONTH_TOTALS, unpack_months
 from samsyn.attendance.importing.writer import (
+    MONTH_EPOCH,
     copy_days,
-    copy_months,
+    copy_unpacked,
     month_condition,
     month_date,
     months_sqlite,
-    unpack_copied,
 )
 from samsyn.attendance.indicators import EARLIER_SCHEMA, INPUT_MINUTES, term_start
 
@@ -83,8 +84,8 @@ def load_recent_days(
     pupil's stored months from ``start``'s month up to ``as_of`` unpacked into days
     (``child_id``, ``date`` and the three minute columns), and the ``earlier`` sums.
 
-    On PostgreSQL only the months holding the pupil's last ``recent`` school days up to
-    ``as_of`` are unpacked (about 60 of a term's 110 days); the months before them count
+    On PostgreSQL only the days of the months holding the pupil's last ``recent`` school days
+    up to ``as_of`` are kept (about 60 of a term's 110 days); the months before them count
     through their stored totals, and ``earlier`` (``indicators.EARLIER_SCHEMA``) carries
     those. Elsewhere every month is unpacked and ``earlier`` is None.
     """
@@ -92,27 +93,21 @@ def load_recent_days(
     if connection.vendor != "postgresql":
         return load_days(child_ids, start, as_of, values=values), None
     condition, params = month_condition(start, as_of, child_ids)
-    # Every month with its totals and packed days (one COPY: sending them all costs no more
-    # than the totals alone), sorted by child and month.
-    months = copy_months(condition, params, MONTH_TOTALS)
-    if months.is_empty():
-        return unpack_copied(months, values=values), pl.DataFrame(schema=EARLIER_SCHEMA)
-    month = month_date(pl.col("month_number"))
-    this_month = as_of.replace(day=1)
+    months, days = copy_unpacked(
+        f"WHERE {condition}", params, values=values, month_columns=MONTH_TOTALS
+    )
+    month = pl.col("month_number")
     # The days of the month of ``as_of`` count in full unless some are later than ``as_of``.
-    last_day = pl.col("days").str.extract(r"(?:^|;)(\d+),[^;]*$").cast(pl.Int64)
+    this_month = _month_number(as_of)
     counted = (
-        pl.when((month < this_month) | (last_day <= as_of.day))
+        pl.when((month < this_month) | (pl.col("last_day") <= as_of.day))
         .then(pl.col("school_days"))
         .otherwise(0)
     )
     # Walking back from the latest month: the school days in the later months.
     later = counted.reverse().cum_sum().reverse().over("child_id") - counted
-    needed = (month >= this_month) | (later < recent)
-    flagged = months.with_columns(
-        _needed=needed,
-        _term=(month >= term_start(as_of)) & (pl.col("school_days") > 0),
-    )
+    term = (month >= _month_number(term_start(as_of))) & (pl.col("school_days") > 0)
+    flagged = months.with_columns(_needed=(month >= this_month) | (later < recent), _term=term)
     earlier = (
         flagged.filter(~pl.col("_needed"))
         .group_by("child_id")
@@ -124,22 +119,19 @@ def load_recent_days(
             .filter("_term")
             .sum()
             .alias("term_absence"),
-            # The term's first school day: the first day with minutes scheduled (packed
-            # without leading zeros) of its first month with school days.
-            month_date(
-                pl.col("month_number")
-                + pl.col("days").str.extract(r"(?:^|;)(\d+),[1-9]").cast(pl.Int64)
-                - 1
-            )
-            .filter("_term")
-            .first()
-            .alias("term_start"),
+            # The term's first school day: in its first month with school days.
+            month_date(month + pl.col("first_day") - 1).filter("_term").first().alias("term_start"),
         )
     )
-    days = unpack_copied(flagged.filter("_needed"), values=values)
-    return days.filter(pl.col("date") <= as_of), earlier.select(
-        [pl.col(k).cast(v) for k, v in EARLIER_SCHEMA.items()]
-    )
+    # The days of the months needed, in the same order as the months.
+    keep = np.repeat(flagged["_needed"].to_numpy(), months["days"].to_numpy())
+    days = days.filter(pl.Series(keep) & (pl.col("date") <= as_of))
+    return days, earlier.select([pl.col(k).cast(v) for k, v in EARLIER_SCHEMA.items()])
+
+
+def _month_number(date: dt.date) -> int:
+    """The number of ``date``'s month in the months read from PostgreSQL."""
+    return (date.replace(day=1) - MONTH_EPOCH).days
 
 
 def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:

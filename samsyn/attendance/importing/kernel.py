@@ -449,3 +449,114 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     state[REASONS] = run_reasons
     state[REASON_BYTES] = run_used
     state[STATUS] = OK
+
+
+# --- Packed months → days (ADR 8), for the reads from PostgreSQL --------------------------
+
+_COLON, _COMMA, _SEMICOLON, _BAR = 58, 44, 59, 124
+NULL = np.iinfo(np.int64).min  # an empty month column
+_DAY_FIELDS = 7  # day of the month, then the six values of ``packing.DAY_VALUES``
+
+
+@njit(nogil=True, cache=True)
+def unpack_lines(
+    buf: Any,
+    n: int,
+    wanted: Any,
+    month_child: Any,
+    month_number: Any,
+    month_extra: Any,
+    month_days: Any,
+    month_first: Any,
+    month_last: Any,
+    dates: Any,
+    values: Any,
+) -> tuple[int, int]:
+    """Read month lines ``child:month:extra…:days`` (one per ``\\n``; ``month`` a day
+    number, each extra an integer or empty, ``days`` packed as in ``packing``).
+
+    Per month: ``month_child``, ``month_number``, ``month_extra`` (a row per extra column;
+    ``NULL`` when empty), ``month_days`` (how many days), ``month_first`` (the first day of
+    the month with minutes scheduled, 0 if none) and ``month_last`` (its last day). Per day,
+    in the months' order: ``dates`` (the month's number + the day - 1) and ``values`` (a row
+    per field of ``wanted``, 1–6 of the packed day). Returns (months, days), or (-1, the
+    offset of a byte that does not belong: the data is then not what Samsyn writes).
+    """
+    nextra = month_extra.shape[0]
+    nwanted = wanted.shape[0]
+    column_of = np.full(_DAY_FIELDS, -1, np.int64)
+    for k in range(nwanted):
+        column_of[wanted[k]] = k
+    months = 0
+    days = 0
+    i = 0
+    while i < n:
+        if buf[i] == _LF:
+            i += 1
+            continue
+        if months >= month_child.shape[0]:
+            return -1, i
+        # The prefix: child, month and the extra columns, each followed by a colon.
+        for field in range(2 + nextra):
+            value = 0
+            given = False
+            negative = False
+            if i < n and buf[i] == _MINUS:
+                negative = True
+                i += 1
+            while i < n and _ZERO <= buf[i] <= _NINE:
+                value = value * 10 + (int(buf[i]) - _ZERO)
+                given = True
+                i += 1
+            if i >= n or buf[i] != _COLON:
+                return -1, i
+            i += 1
+            if negative:
+                value = -value
+            if field == 0:
+                month_child[months] = value
+            elif field == 1:
+                month_number[months] = value
+            else:
+                month_extra[field - 2, months] = value if given else NULL
+        first_day = 0
+        last_day = 0
+        start = days
+        # The days: fields separated by commas, days by semicolons, to the line's end.
+        while True:
+            if days >= dates.shape[0]:
+                return -1, i
+            field = 0
+            value = 0
+            day = 0
+            while True:
+                b = buf[i] if i < n else _LF
+                if _ZERO <= b <= _NINE:
+                    value = value * 10 + (int(b) - _ZERO)
+                elif b == _COMMA or b == _SEMICOLON or b == _LF:  # noqa: SIM109
+                    if field == 0:
+                        day = value
+                    elif field == 1 and value > 0 and first_day == 0:
+                        first_day = day
+                    if 0 < field < _DAY_FIELDS and column_of[field] >= 0:
+                        values[column_of[field], days] = value
+                    field += 1
+                    value = 0
+                    if b != _COMMA:
+                        break
+                else:
+                    return -1, i
+                i += 1
+            if field != _DAY_FIELDS:
+                return -1, i
+            dates[days] = month_number[months] + day - 1
+            last_day = day
+            days += 1
+            if i >= n or buf[i] != _SEMICOLON:
+                break
+            i += 1
+        month_days[months] = days - start
+        month_first[months] = first_day
+        month_last[months] = last_day
+        months += 1
+    return months, days

@@ -25,7 +25,9 @@ from pathlib import Path
 
 FIRST_DAY = dt.date(2025, 8, 18)
 LAST_DAY = dt.date(2026, 6, 12)
-NEXT_DAY = dt.date(2026, 6, 15)  # the incremental day (e)
+# The incremental days of (e): the days after the year, one at a time.
+NEXT_DAYS = (dt.date(2026, 6, 15), dt.date(2026, 6, 16), dt.date(2026, 6, 17))
+NEXT_DAY = NEXT_DAYS[0]
 BREAKS = [
     (dt.date(2025, 10, 27), dt.date(2025, 10, 31)),  # höstlov
     (dt.date(2025, 12, 20), dt.date(2026, 1, 7)),  # jullov
@@ -142,7 +144,7 @@ def write_year(
 
     year = school_days()
     wanted = school_days(first, last)
-    index = {d: i for i, d in enumerate([*year, NEXT_DAY])}
+    index = {d: i for i, d in enumerate([*year, *NEXT_DAYS])}
     numbers = pl.DataFrame(
         {"p": list(range(pupils)), "pnr": [personnummer(p) for p in range(pupils)]},
         schema={"p": pl.Int64, "pnr": pl.String},
@@ -157,7 +159,7 @@ def write_year(
     )
     numbers.write_parquet(path.with_suffix(".pupils.parquet"))
     calendar.write_parquet(path.with_suffix(".days.parquet"))
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": "4GB"})
     con.execute(
         "CREATE TABLE pupil_numbers AS SELECT * FROM read_parquet(?)",
         [str(path.with_suffix(".pupils.parquet"))],

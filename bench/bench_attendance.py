@@ -12,12 +12,15 @@ Prints, in one run on the same file:
 (d) the ORM row by row (look up the pupil, get or create the day, add the lesson) on the lessons
     of 1 % of the pupils — for at most ``BENCH_ORM_SECONDS`` (120) — extrapolated to the whole
     file;
-(e) an incremental import of one new day for all pupils, with the signals updated (PostgreSQL);
+(e) an incremental import of one new day for all pupils, with the signals updated (PostgreSQL),
+    on three days in a row after the year (each printed; their median is the figure);
 
-and the peak memory (resident set) of each process. The data is generated once per size into
-``var/bench/`` by :mod:`attendance_data` (deterministic). Each Samsyn stage runs in its own
-process against a fresh database, with the pupils, schools and enrolments created beforehand
-(not timed).
+and the peak memory (resident set, ``VmHWM``) of each process. The compiled loops of the import
+(``importing/kernel.py``) are compiled, or loaded from Numba's cache, before anything is timed:
+that happens once per installation and is printed on its own. The data is generated once per
+size into ``var/bench/`` by :mod:`attendance_data` (deterministic). Each Samsyn stage runs in
+its own process against a fresh database, with the pupils, schools and enrolments created
+beforehand (not timed).
 """
 
 from __future__ import annotations
@@ -49,6 +52,15 @@ ORM_BUDGET_S = float(os.environ.get("BENCH_ORM_SECONDS", 120))
 
 
 def _peak_mb() -> float:
+    """This process's peak resident set. ``VmHWM``: ``ru_maxrss`` would carry the peak of the
+    process that started this one over ``exec``."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -133,10 +145,12 @@ def _timed(label: str, function: Any) -> tuple[Any, float]:
 def stage_samsyn(args: argparse.Namespace) -> dict[str, Any]:
     _setup_django(args.database_url)
     _create_pupils(args.pupils)
+    from samsyn.attendance.importing import kernel
     from samsyn.attendance.services import import_attendance_file
     from samsyn.attendance.signalling import signals_refresh
 
     out: dict[str, Any] = {}
+    _compiled, out["compile_s"] = _timed("compiled loops (once per installation)", kernel.warm)
     result, out["import_s"] = _timed("import", lambda: import_attendance_file(Path(args.year)))
     assert result.succeeded, result.error_texts()[:5]
     out["lines"] = result.lines_total
@@ -148,13 +162,13 @@ def stage_samsyn(args: argparse.Namespace) -> dict[str, Any]:
     out["investigations"] = refresh.investigations_opened
     out["duties"] = refresh.notifications_opened
     if args.incremental:
-        day, out["next_import_s"] = _timed(
-            "next day import", lambda: import_attendance_file(Path(args.next_day))
-        )
-        assert day.succeeded, day.error_texts()[:5]
-        _refresh, out["next_signals_s"] = _timed(
-            "next day signals", lambda: signals_refresh(as_of=data.NEXT_DAY)
-        )
+        out["next_import_s"], out["next_signals_s"] = [], []
+        for date, path in zip(data.NEXT_DAYS, args.next_day.split(","), strict=True):
+            day, seconds = _timed(f"{date} import", lambda p=path: import_attendance_file(Path(p)))
+            assert day.succeeded, day.error_texts()[:5]
+            out["next_import_s"].append(seconds)
+            _refresh, seconds = _timed(f"{date} signals", lambda d=date: signals_refresh(as_of=d))
+            out["next_signals_s"].append(seconds)
     if args.sample:
         out["orm_sample_s"], out["orm_sample_lines"] = _orm_row_by_row(Path(args.sample))
     out["peak_mb"] = _peak_mb()
@@ -308,6 +322,9 @@ def main() -> None:
     if args.stage == "samsyn":
         print(json.dumps(stage_samsyn(args)))
         return
+    if args.stage == "generate":
+        stage_generate(args.pupils)
+        return
 
     pg_url = os.environ.get("DATABASE_URL", "")
     if not pg_url.startswith("postgres"):
@@ -315,13 +332,14 @@ def main() -> None:
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     year = folder / f"attendance-{args.pupils}.csv"
-    next_day = folder / f"attendance-{args.pupils}-next-day.csv"
+    next_days = [folder / f"attendance-{args.pupils}-{d.isoformat()}.csv" for d in data.NEXT_DAYS]
     sample = folder / f"attendance-{args.pupils}-sample.csv"
-    if not year.exists():
-        print(f"Generating {year} …", file=sys.stderr, flush=True)
-        _timed_generate(year, args.pupils)
-        data.write_year(next_day, pupils=args.pupils, first=data.NEXT_DAY, last=data.NEXT_DAY)
-        _sample(year, sample, args.pupils)
+    if not year.exists() or not sample.exists() or not all(p.exists() for p in next_days):
+        # In a process of its own, so that the driver's peak memory is the reference's.
+        subprocess.run(
+            [sys.executable, __file__, "--stage", "generate", "--pupils", str(args.pupils)],
+            check=True,
+        )
     args.year = year
     size_gb = year.stat().st_size / 1e9
 
@@ -331,7 +349,7 @@ def main() -> None:
     print("(a)+(e)+(d) Samsyn on PostgreSQL …", file=sys.stderr, flush=True)
     pg = _run_stage(
         _fresh_postgres(pg_url),
-        ["--incremental", "--next-day", str(next_day), "--sample", str(sample)],
+        ["--incremental", "--next-day", ",".join(map(str, next_days)), "--sample", str(sample)],
         args,
     )
     print("(b) Samsyn on SQLite …", file=sys.stderr, flush=True)
@@ -343,7 +361,9 @@ def main() -> None:
     a = pg["import_s"] + pg["signals_s"]
     b = lite["import_s"] + lite["signals_s"]
     d = pg["orm_sample_s"] * pg["lines"] / pg["orm_sample_lines"]
-    e = pg["next_import_s"] + pg["next_signals_s"]
+    days_e = [i + s for i, s in zip(pg["next_import_s"], pg["next_signals_s"], strict=True)]
+    middle = sorted(range(len(days_e)), key=lambda k: days_e[k])[len(days_e) // 2]
+    e = days_e[middle]
     print()
     print(
         f"Attendance benchmark: {args.pupils} pupils, {pg['lines']:,} lesson lines "
@@ -368,14 +388,39 @@ def main() -> None:
         f"(d) ORM row by row:      {d:7.1f} s  (extrapolated from {pg['orm_sample_lines']:,} "
         f"lines in {pg['orm_sample_s']:.1f} s)"
     )
+    each = ", ".join(
+        f"{d:%d %b} {i + s:.1f} s ({i:.1f} + {s:.1f})"
+        for d, i, s in zip(data.NEXT_DAYS, pg["next_import_s"], pg["next_signals_s"], strict=True)
+    )
     print(
-        f"(e) one new day:         {e:7.1f} s  (import {pg['next_import_s']:.1f} s + signals "
-        f"{pg['next_signals_s']:.1f} s; target ≤ 5 s)"
+        f"(e) one new day:         {e:7.1f} s  (import {pg['next_import_s'][middle]:.1f} s + "
+        f"signals {pg['next_signals_s'][middle]:.1f} s, the median of three days; target ≤ 5 s)"
+    )
+    print(f"    each day: {each}")
+    print(
+        f"Compiling the import's loops (once per installation, not timed above): "
+        f"{pg['compile_s']:.1f} s"
     )
     print(
         f"Peak memory: PostgreSQL stage {pg['peak_mb']:.0f} MB, SQLite stage "
         f"{lite['peak_mb']:.0f} MB, driver (DuckDB) {_peak_mb():.0f} MB (target ≤ 8 GB)"
     )
+
+
+def stage_generate(pupils: int) -> None:
+    """The year, the next days and the ORM sample, each unless already there."""
+    folder = ROOT / "var" / "bench"
+    year = folder / f"attendance-{pupils}.csv"
+    sample = folder / f"attendance-{pupils}-sample.csv"
+    if not year.exists():
+        print(f"Generating {year} …", file=sys.stderr, flush=True)
+        _timed_generate(year, pupils)
+    for date in data.NEXT_DAYS:
+        path = folder / f"attendance-{pupils}-{date.isoformat()}.csv"
+        if not path.exists():
+            data.write_year(path, pupils=pupils, first=date, last=date)
+    if not sample.exists():
+        _sample(year, sample, pupils)
 
 
 def _timed_generate(path: Path, pupils: int) -> tuple[int, float]:

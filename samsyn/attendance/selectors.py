@@ -94,7 +94,7 @@ def load_recent_days(
         return load_days(child_ids, start, as_of, values=values), None
     condition, params = month_condition(start, as_of, child_ids)
     months, days = copy_unpacked(
-        f"WHERE {condition}", params, values=values, month_columns=MONTH_TOTALS
+        f"WHERE {condition}", params, values=values, month_columns=MONTH_TOTALS, ordered=False
     )
     month = pl.col("month_number")
     # The days of the month of ``as_of`` count in full unless some are later than ``as_of``.
@@ -107,7 +107,11 @@ def load_recent_days(
     # Walking back from the latest month: the school days in the later months.
     later = counted.reverse().cum_sum().reverse().over("child_id") - counted
     term = (month >= _month_number(term_start(as_of))) & (pl.col("school_days") > 0)
-    flagged = months.with_columns(_needed=(month >= this_month) | (later < recent), _term=term)
+    flagged = (
+        months.with_row_index("_sent")
+        .sort("child_id", "month_number")
+        .with_columns(_needed=(month >= this_month) | (later < recent), _term=term)
+    )
     earlier = (
         flagged.filter(~pl.col("_needed"))
         .group_by("child_id")
@@ -123,8 +127,10 @@ def load_recent_days(
             month_date(month + pl.col("first_day") - 1).filter("_term").first().alias("term_start"),
         )
     )
-    # The days of the months needed, in the same order as the months.
-    keep = np.repeat(flagged["_needed"].to_numpy(), months["days"].to_numpy())
+    # The days of the months needed (the days come in the order the months were sent; the
+    # indicators sort them).
+    needed = flagged.sort("_sent")["_needed"].to_numpy()
+    keep = np.repeat(needed, months["days"].to_numpy())
     days = days.filter(pl.Series(keep) & (pl.col("date") <= as_of))
     return days, earlier.select([pl.col(k).cast(v) for k, v in EARLIER_SCHEMA.items()])
 

@@ -27,12 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from samsyn.attendance.importing import columns as c
 from samsyn.attendance.importing import sources
 from samsyn.attendance.importing.errors import FileRejected, LineError
 from samsyn.attendance.importing.pipeline import ParsedDays, parse_days
@@ -198,8 +196,7 @@ def _run(
         _finish(run, ImportStatus.FAILED, errors=[LineError(None, str(exc))])
         raise
 
-    days = parsed.days
-    numbers = days[c.PERSONNUMMER].unique().to_list()
+    numbers = parsed.numbers()
     ids = {n: looked_up[n] for n in numbers if n in looked_up}
     ids.update(_child_ids([n for n in numbers if n not in looked_up]))
     if allowed is not None:
@@ -210,11 +207,7 @@ def _run(
         *(format_identity_number(number) for number in unknown),
     ]
     run.lines_total = parsed.lines_total
-    mapping = pl.DataFrame(
-        {c.PERSONNUMMER: list(ids), "child_id": list(ids.values())},
-        schema={c.PERSONNUMMER: pl.String, "child_id": pl.Int64},
-    )
-    known = days.join(mapping, on=c.PERSONNUMMER, how="inner")
+    known = parsed.with_child_ids(ids)
     run.days_in_file = len(known)
     lines = parsed.lines_total
     total = lines + len(known)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import connection, transaction
@@ -35,6 +35,7 @@ from samsyn.attendance.followup_models import (
     GuardianNotification,
     InvestigationStatus,
 )
+from samsyn.attendance.importing.writer import copy_lines
 from samsyn.attendance.indicators import (
     OUTPUT_SCHEMA,
     Indicator,
@@ -60,8 +61,9 @@ HISTORY_DAYS = 120
 SHARE_INDICATORS = frozenset({Indicator.ABSENCE_SHARE, Indicator.TERM_ABSENCE_SHARE})
 
 
-@dataclass(frozen=True)
-class Pupil:
+class Pupil(NamedTuple):
+    """A pupil's school place (a tuple: a municipality's 50,000 are made at every refresh)."""
+
     child_id: int
     unit_id: int
     grade: int | None
@@ -114,12 +116,17 @@ def pupils_at_school(as_of: dt.date, unit: Unit | None = None) -> dict[int, Pupi
     query = enrolments.order_by("child_id", "start_date", "pk").values_list(
         "child_id", "unit_id", "grade", "child__municipality_id"
     )
-    # The rows as the driver gives them: a municipality's 50,000 through the ORM's row
-    # iteration cost a third of a second more.
+    # The rows as the driver gives them (on PostgreSQL with one COPY): a municipality's
+    # 50,000 through the ORM's row iteration cost a third of a second more.
     sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows: Iterable[tuple[Any, ...]]
+    if connection.vendor == "postgresql":
+        names = ["child_id", "unit_id", "grade", "municipality_id"]
+        rows = copy_lines(sql, list(params), names).iter_rows()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     for child_id, unit_id, grade, municipality_id in rows:
         # The latest place wins when two overlap (a move on the same day).
         pupils[child_id] = Pupil(child_id, unit_id, grade, municipality_id)
@@ -186,9 +193,12 @@ def signals_refresh(*, as_of: dt.date, unit: Unit | None = None) -> RefreshResul
     unexcused_today: dict[int, int] = dict(
         indicators.filter(today).select("child_id", pl.col("value").cast(pl.Int64)).iter_rows()
     )
-    for row in _entry_frame(indicators.filter(~today)).iter_rows(named=True):
-        row["value"] = round(row["value"], 4)
-        risk.setdefault(row.pop("child_id"), []).append(row)
+    entries = _entry_frame(indicators.filter(~today))
+    names = entries.columns[1:]
+    value_at = names.index("value")
+    for child_id, *values in entries.iter_rows():
+        values[value_at] = round(values[value_at], 4)
+        risk.setdefault(child_id, []).append(dict(zip(names, values, strict=True)))
     with transaction.atomic():
         _store_signals(as_of, pupils, risk, result)
         _store_investigations(as_of, pupils, risk, result)

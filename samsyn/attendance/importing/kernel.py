@@ -21,9 +21,11 @@ from numba import njit
 PNR, DATE, START, SCHEDULED, ATTENDANCE, VALID, INVALID, OTHER, REASON, SKIP = range(10)
 
 # ``state`` on return: [0] bytes consumed, [1] runs written, [2] reasons written, [3] reason
-# bytes written, [4] status, [5] the offset where the kernel declined, [6] why.
-CONSUMED, RUNS, REASONS, REASON_BYTES, STATUS, AT, WHY = range(7)
-STATE_SIZE = 8
+# bytes written, [4] status, [5] the offset where the kernel declined, [6] why; kept from call
+# to call (0 before the first): [7] the pupils met so far, [8] 1 when some pupil's days did
+# not come in date order.
+CONSUMED, RUNS, REASONS, REASON_BYTES, STATUS, AT, WHY, PUPILS, DISORDERED = range(9)
+STATE_SIZE = 9
 # Statuses: OK (the buffer read; continue at ``consumed``), FULL (the output arrays are full;
 # continue at ``consumed``), DECLINE (the file is not for this path).
 OK, FULL, DECLINE = 0, 1, 2
@@ -37,7 +39,7 @@ WHY_TEXT = {
     5: "a control character or a quote in an unquoted value",
     6: "a personnummer with other characters than digits and one - or +",
     7: "a personnummer of neither 10 nor 12 digits, or a misplaced - or +",
-    8: "a date not written YYYY-MM-DD",
+    8: "a date not written YYYY-MM-DD, or a day that does not exist",
     9: "a start time not written HH:MM or HH:MM:SS",
     10: "minutes not written as at most four digits",
     11: "more than 1440 minutes",
@@ -49,11 +51,57 @@ WHY_TEXT = {
     17: "more than 64 lessons with a start time in one pupil-day",
     18: "an unterminated quote",
     19: "a blank line",
+    20: "more pupils than the table of pupils holds",
 }
 
 MAX_MINUTES = 1440
 _MAX_STARTS = 64
 _QUOTE, _LF, _CR, _COLON, _MINUS, _PLUS, _ZERO, _NINE = 34, 10, 13, 58, 45, 43, 48, 57
+
+
+_NO_DAY = -(1 << 40)
+
+
+@njit(nogil=True, cache=True)
+def _day_number(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a date of years 1–9999, or ``_NO_DAY`` when it does not exist
+    (H. Hinnant's days_from_civil)."""
+    if year < 1 or month < 1 or month > 12 or day < 1:
+        return _NO_DAY
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    length = 30 if month in (4, 6, 9, 11) else 31
+    if month == 2:
+        length = 29 if leap else 28
+    if day > length:
+        return _NO_DAY
+    y = year - 1 if month <= 2 else year
+    era = y // 400
+    of_era = y - era * 400
+    of_year = (153 * (month - 3 if month > 2 else month + 9) + 2) // 5 + day - 1
+    of_days = of_era * 365 + of_era // 4 - of_era // 100 + of_year
+    return int(era * 146097 + of_days - 719468)
+
+
+@njit(nogil=True, cache=True)
+def _pupil(table: Any, mask: int, key: int, count: int, keys: Any, after: Any, last: int) -> int:
+    """The number of the pupil ``key``: the pupil ``last`` itself or its follower last time
+    when either is ``key``, else from ``table`` (``count`` if new: then entered)."""
+    if last >= 0:
+        if keys[last] == key:
+            return last
+        guess = after[last]
+        if guess >= 0 and keys[guess] == key:
+            return int(guess)
+    slot = ((key * 0x9E3779B1) >> 7) & mask
+    while True:
+        found = table[slot, 0]
+        if found == key:
+            return int(table[slot, 1])
+        if found == -1:
+            table[slot, 0] = key
+            table[slot, 1] = count
+            return count
+        slot = (slot + 1) & mask
 
 
 @njit(nogil=True, cache=True)
@@ -63,7 +111,12 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     final: bool,
     roles: Any,
     delimiter: int,
-    keys: Any,
+    table: Any,
+    pupil_after: Any,
+    pupil_keys: Any,
+    pupil_first: Any,
+    pupil_last: Any,
+    pupils: Any,
     dates: Any,
     sums: Any,
     lines: Any,
@@ -74,10 +127,14 @@ def read_runs(  # one loop over the bytes, kept whole for speed
 ) -> None:
     """Read the lines in ``buf[:n]`` (whole lines: the header is not in it) into runs.
 
-    For each finished run: ``keys`` (the personnummer as written, coded: its digits × 8 + 4
-    when it has 12 digits + 1 for ``-`` or 2 for ``+``), ``dates`` (YYYYMMDD as an integer),
-    ``sums`` (a row each for scheduled, attended, valid, invalid and other minutes) and
-    ``lines``. Each run's
+    For each finished run: ``pupils`` (the run's pupil, a row of ``pupil_keys``), ``dates``
+    (days since 1970-01-01), ``sums`` (a row each for scheduled, attended, valid, invalid
+    and other minutes) and ``lines``. The pupils are numbered as they are met, through
+    ``table`` (an open-addressing hash table of 2**k slots: a row of key and number each,
+    keys -1 when free; ``pupil_after``, -1 at first, remembers each pupil's follower):
+    ``pupil_keys`` holds each one's personnummer as written, coded (its
+    digits × 8 + 4 when it has 12 digits + 1 for ``-`` or 2 for ``+``), ``pupil_first`` and
+    ``pupil_last`` the dates of its first and latest run. Each run's
     distinct non-empty absence reasons (as written, unquoted) go to ``reason_bytes``, each
     followed by a line feed, with their run's number in ``reason_run`` and their end in
     ``reason_end``.
@@ -87,13 +144,19 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     left the same way (status FULL).
     """
     ncols = roles.shape[0]
-    capacity = keys.shape[0]
+    capacity = pupils.shape[0]
     reason_capacity = reason_run.shape[0]
     byte_capacity = reason_bytes.shape[0]
-    for k in range(STATE_SIZE):
+    for k in range(PUPILS):  # the pupils and the order are kept from the call before
         state[k] = 0
     pos = 0
     runs = 0
+    npupils = state[PUPILS]
+    mask = table.shape[0] - 1
+    # The pupils' order is mostly the same every day (or a pupil's days come together): each
+    # pupil's follower last time is tried before the table (which is larger than the cache).
+    after = pupil_after
+    last_pupil = -1
     reasons = 0
     used = 0
     run_start = -1
@@ -115,7 +178,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             state[STATUS] = DECLINE
             return
         key = -1
-        date = -1
+        date = _NO_DAY
         start = -1
         for k in range(5):
             minutes[k] = -1
@@ -232,7 +295,12 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                         state[STATUS] = DECLINE
                         return
                     value = value * 10 + (int(b) - _ZERO)
-                date = value
+                date = _day_number(value // 10000, value // 100 % 100, value % 100)
+                if date == _NO_DAY:
+                    state[AT] = fs
+                    state[WHY] = 8
+                    state[STATUS] = DECLINE
+                    return
             elif role == START:
                 if length > 0:
                     if (
@@ -324,7 +392,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             state[WHY] = 14
             state[STATUS] = DECLINE
             return
-        if key < 0 or date < 0 or minutes[1] < 0 or minutes[2] < 0 or minutes[3] < 0:
+        if key < 0 or date == _NO_DAY or minutes[1] < 0 or minutes[2] < 0 or minutes[3] < 0:
             state[AT] = line_start
             state[WHY] = 15
             state[STATUS] = DECLINE
@@ -338,11 +406,30 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                 if runs >= capacity:
                     state[CONSUMED] = run_start
                     state[RUNS] = runs
+                    state[PUPILS] = npupils
                     state[REASONS] = run_reasons
                     state[REASON_BYTES] = run_used
                     state[STATUS] = FULL
                     return
-                keys[runs] = run_key
+                pupil = _pupil(table, mask, run_key, npupils, pupil_keys, after, last_pupil)
+                if last_pupil >= 0:
+                    after[last_pupil] = pupil
+                last_pupil = pupil
+                if pupil == npupils:  # met for the first time
+                    if npupils >= pupil_keys.shape[0]:
+                        state[AT] = run_start
+                        state[WHY] = 20
+                        state[STATUS] = DECLINE
+                        return
+                    pupil_keys[pupil] = run_key
+                    pupil_first[pupil] = run_date
+                    npupils += 1
+                    pupil_last[pupil] = run_date
+                elif run_date > pupil_last[pupil]:
+                    pupil_last[pupil] = run_date
+                else:
+                    state[DISORDERED] = 1  # the caller then checks each pupil-day
+                pupils[runs] = pupil
                 dates[runs] = run_date
                 for k in range(5):
                     sums[k, runs] = totals[k]
@@ -380,6 +467,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             if used + (reason_to - reason_from) + 1 > byte_capacity or reasons >= reason_capacity:
                 state[CONSUMED] = run_start
                 state[RUNS] = runs
+                state[PUPILS] = npupils
                 state[REASONS] = run_reasons
                 state[REASON_BYTES] = run_used
                 state[STATUS] = FULL
@@ -423,11 +511,30 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             if runs >= capacity:
                 state[CONSUMED] = run_start
                 state[RUNS] = runs
+                state[PUPILS] = npupils
                 state[REASONS] = run_reasons
                 state[REASON_BYTES] = run_used
                 state[STATUS] = FULL
                 return
-            keys[runs] = run_key
+            pupil = _pupil(table, mask, run_key, npupils, pupil_keys, after, last_pupil)
+            if last_pupil >= 0:
+                after[last_pupil] = pupil
+            last_pupil = pupil
+            if pupil == npupils:  # met for the first time
+                if npupils >= pupil_keys.shape[0]:
+                    state[AT] = run_start
+                    state[WHY] = 20
+                    state[STATUS] = DECLINE
+                    return
+                pupil_keys[pupil] = run_key
+                pupil_first[pupil] = run_date
+                npupils += 1
+                pupil_last[pupil] = run_date
+            elif run_date > pupil_last[pupil]:
+                pupil_last[pupil] = run_date
+            else:
+                state[DISORDERED] = 1  # the caller then checks each pupil-day
+            pupils[runs] = pupil
             dates[runs] = run_date
             for k in range(5):
                 sums[k, runs] = totals[k]
@@ -435,6 +542,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             runs += 1
         state[CONSUMED] = n
         state[RUNS] = runs
+        state[PUPILS] = npupils
         state[REASONS] = reasons
         state[REASON_BYTES] = used
         state[STATUS] = OK
@@ -446,6 +554,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
         run_used = used
     state[CONSUMED] = run_start
     state[RUNS] = runs
+    state[PUPILS] = npupils
     state[REASONS] = run_reasons
     state[REASON_BYTES] = run_used
     state[STATUS] = OK
@@ -560,3 +669,62 @@ def unpack_lines(
         month_last[months] = last_day
         months += 1
     return months, days
+
+
+@njit(nogil=True, cache=True)
+def count_lines(buf: Any, n: int) -> tuple[int, int]:
+    """The line ends and the semicolons in ``buf[:n]`` (to size ``unpack_lines``' arrays)."""
+    lines = 0
+    semicolons = 0
+    for i in range(n):
+        b = buf[i]
+        if b == _LF:
+            lines += 1
+        elif b == _SEMICOLON:
+            semicolons += 1
+    return lines, semicolons
+
+
+def warm() -> None:
+    """Compile the loops (or load them from Numba's cache) before they are first needed, e.g.
+    before a benchmark starts its clock: the first import after an installation compiles them,
+    a few seconds, and every later one finds them compiled."""
+    line = np.frombuffer(b"200901010017,2026-03-09,08:00,60,0,0,0,Sjuk\n", np.uint8)
+    roles = np.array([PNR, DATE, START, SCHEDULED, ATTENDANCE, VALID, INVALID, REASON], np.int64)
+    state = np.zeros(STATE_SIZE, np.int64)
+    runs = np.empty(1, np.int32)
+    read_runs(
+        line,
+        len(line),
+        True,
+        roles,
+        ord(","),
+        np.full((4, 2), -1, np.int64),
+        np.full(2, -1, np.int32),
+        np.empty(2, np.int64),
+        np.empty(2, np.int32),
+        np.empty(2, np.int32),
+        runs,
+        np.empty(1, np.int32),
+        np.empty((5, 1), np.int32),
+        np.empty(1, np.int32),
+        np.empty(1, np.int64),
+        np.empty(1, np.int64),
+        np.empty(64, np.uint8),
+        state,
+    )
+    packed = np.frombuffer(b"1:9556:3:2,60,0,0,0,0,1", np.uint8)
+    count_lines(packed, len(packed))
+    unpack_lines(
+        packed,
+        len(packed),
+        np.array([1], np.int64),
+        np.empty(1, np.int64),
+        np.empty(1, np.int64),
+        np.empty((1, 1), np.int64),
+        np.empty(1, np.int64),
+        np.empty(1, np.int64),
+        np.empty(1, np.int64),
+        np.empty(1, np.int32),
+        np.empty((1, 1), np.int64),
+    )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 from django.utils.translation import gettext as _
 
@@ -43,11 +44,37 @@ DAY_COLUMNS = (*SUM_COLUMNS, "lesson_count", "absence_reasons")
 
 @dataclass
 class ParsedDays:
-    """The file summed per pupil-day: ``personnummer`` is the 12-character stored form."""
+    """The file summed per pupil-day: ``personnummer`` is the 12-character stored form.
+
+    A path may also number the pupils: ``pupils`` (their stored personnummer) and, for each
+    row of ``days``, the row of its pupil in ``pupils`` (``pupil_of_day``), so that the
+    pupils are matched to children without comparing millions of strings.
+    """
 
     days: pl.DataFrame
     lines_total: int
     errors: list[LineError] = field(default_factory=list)
+    pupils: pl.Series | None = None
+    pupil_of_day: np.ndarray | None = None
+
+    def numbers(self) -> list[str]:
+        """The file's distinct personnummer (stored form)."""
+        if self.pupils is not None:
+            return self.pupils.to_list()
+        return self.days[c.PERSONNUMMER].unique().to_list()
+
+    def with_child_ids(self, ids: dict[str, int]) -> pl.DataFrame:
+        """``days`` with ``child_id``, the days of pupils not in ``ids`` left out."""
+        if self.pupils is None or self.pupil_of_day is None:
+            mapping = pl.DataFrame(
+                {c.PERSONNUMMER: list(ids), "child_id": list(ids.values())},
+                schema={c.PERSONNUMMER: pl.String, "child_id": pl.Int64},
+            )
+            return self.days.join(mapping, on=c.PERSONNUMMER, how="inner")
+        child = np.array([ids.get(number, -1) for number in self.pupils], dtype=np.int64)
+        of_day = child[self.pupil_of_day]
+        days = self.days.with_columns(pl.Series("child_id", of_day))
+        return days if bool((of_day >= 0).all()) else days.filter(pl.col("child_id") >= 0)
 
 
 def _present(name: str) -> pl.Expr:

@@ -29,7 +29,6 @@ expressions, so that the two cannot differ.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import os
@@ -51,6 +50,9 @@ from samsyn.attendance.importing.sources import LessonSource
 _CHUNK = 32 * 1024 * 1024
 _RUNS = 1 << 20
 _REASONS = 1 << 20
+# The pupils one file may have (Sweden's largest municipality has about 150,000 pupils), and
+# the slots of the table that numbers them (at most half full).
+_PUPILS = 1 << 18
 _REASON_BYTES = 16 * 1024 * 1024
 # Below this much a file is read by one thread (starting threads costs more than it saves).
 _PER_THREAD = 16 * 1024 * 1024
@@ -89,9 +91,14 @@ class _Decline(Exception):
 
 @dataclass
 class _Part:
-    """What one thread read: its runs and their distinct absence reasons."""
+    """What one thread read: its runs, their pupils and their distinct absence reasons."""
 
-    keys: list[np.ndarray] = field(default_factory=list)
+    # The pupils in the order met: the coded personnummer, the first and the latest date.
+    pupil_keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    pupil_first: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    pupil_last: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    disordered: bool = False  # some pupil's runs not in date order
+    pupils: list[np.ndarray] = field(default_factory=list)  # each run's pupil (a row above)
     dates: list[np.ndarray] = field(default_factory=list)
     sums: list[np.ndarray] = field(default_factory=list)
     lines: list[np.ndarray] = field(default_factory=list)
@@ -249,10 +256,15 @@ def _read_stretch(
     data: Path | bytes, lo: int, hi: int, roles: np.ndarray, delimiter: int, part: _Part
 ) -> None:
     """Read ``[lo, hi)`` of the file into ``part`` (a thread of its own)."""
-    keys = np.empty(_RUNS, np.int64)
-    dates = np.empty(_RUNS, np.int64)
-    sums = np.empty((5, _RUNS), np.int64)
-    lines = np.empty(_RUNS, np.int64)
+    table = np.full((2 * _PUPILS, 2), -1, np.int64)
+    pupil_after = np.full(_PUPILS, -1, np.int32)
+    pupil_keys = np.empty(_PUPILS, np.int64)
+    pupil_first = np.empty(_PUPILS, np.int32)
+    pupil_last = np.empty(_PUPILS, np.int32)
+    pupils = np.empty(_RUNS, np.int32)
+    dates = np.empty(_RUNS, np.int32)
+    sums = np.empty((5, _RUNS), np.int32)
+    lines = np.empty(_RUNS, np.int32)
     reason_run = np.empty(_REASONS, np.int64)
     reason_end = np.empty(_REASONS, np.int64)
     reason_bytes = np.empty(_REASON_BYTES, np.uint8)
@@ -265,7 +277,12 @@ def _read_stretch(
                 final,
                 roles,
                 delimiter,
-                keys,
+                table,
+                pupil_after,
+                pupil_keys,
+                pupil_first,
+                pupil_last,
+                pupils,
                 dates,
                 sums,
                 lines,
@@ -279,7 +296,7 @@ def _read_stretch(
                 return
             runs = int(state[kernel.RUNS])
             reasons = int(state[kernel.REASONS])
-            part.keys.append(keys[:runs].copy())
+            part.pupils.append(pupils[:runs].copy())
             part.dates.append(dates[:runs].copy())
             part.sums.append(sums[:, :runs].copy())
             part.lines.append(lines[:runs].copy())
@@ -292,6 +309,11 @@ def _read_stretch(
                 part.declined = "a pupil-day larger than a chunk"
                 return
             advance(consumed)  # the next buffer starts with the first line not read
+        met = int(state[kernel.PUPILS])
+        part.pupil_keys = pupil_keys[:met].copy()
+        part.pupil_first = pupil_first[:met].copy()
+        part.pupil_last = pupil_last[:met].copy()
+        part.disordered = bool(state[kernel.DISORDERED])
     except Exception as exc:  # a decline: the next path reads the file
         part.declined = f"{type(exc).__name__}: {exc}"
 
@@ -325,128 +347,107 @@ def _buffers(data: Path | bytes, lo: int, hi: int) -> Iterator[tuple[np.ndarray,
 
 
 def _assemble(parts: list[_Part], source: LessonSource) -> ParsedDays:
-    """The threads' runs as ``ParsedDays``, with the same columns and values as every path."""
-    runs = pl.DataFrame(
-        {
-            "_key": np.concatenate([a for p in parts for a in p.keys] or [np.empty(0, np.int64)]),
-            "_day": np.concatenate([a for p in parts for a in p.dates] or [np.empty(0, np.int64)]),
-            "lesson_count": np.concatenate(
-                [a for p in parts for a in p.lines] or [np.empty(0, np.int64)]
-            ),
-        }
-    )
-    if runs.height == 0:
-        raise _Decline("no lines")
-    sums = np.concatenate([a for p in parts for a in p.sums], axis=1)
-    runs = (
-        runs.with_columns(*[pl.Series(k, sums[i]) for i, k in enumerate(SUM_COLUMNS)])
-        .with_row_index("_run")
-        .with_columns(pl.col("_run").cast(pl.Int64))
-    )
+    """The threads' runs as ``ParsedDays``, with the same columns and values as every path.
 
-    pupils = _pupils(runs["_key"].unique().to_list(), source)
-    dates = _dates(runs["_day"].unique().to_list())
-    days = runs.join(pupils, on="_key", how="left", maintain_order="left").join(
-        dates, on="_day", how="left", maintain_order="left"
+    The pupils are numbered (``ParsedDays.pupils``, sorted) and each day carries its pupil's
+    number as well as the personnummer, so that no later step compares millions of strings.
+    """
+    keys = np.unique(np.concatenate([p.pupil_keys for p in parts] or [_EMPTY]))
+    if len(keys) == 0:
+        raise _Decline("no lines")
+    numbers = [np.searchsorted(keys, p.pupil_keys) for p in parts]
+    pupil = np.concatenate(
+        [number[a] for p, number in zip(parts, numbers, strict=True) for a in p.pupils]
     )
-    # Every pupil-day in one run: sorted files pass the cheap test, others the exact one.
-    if (
-        not _strictly_increasing(days)
-        and days.select(pl.struct("_pupil", c.DATE).is_duplicated().any()).item()
-    ):
+    date = np.concatenate([a for p in parts for a in p.dates])
+    stored = _pupils(keys, source)
+    if not _in_date_order(parts, numbers, len(keys)) and not _unique(pupil, date):
         raise _Decline("a pupil-day in more than one run")
 
-    reasons = _reasons(parts)
-    if reasons is not None:
-        days = days.join(reasons, on="_run", how="left", maintain_order="left")
-    else:
-        days = days.with_columns(absence_reasons=pl.lit(""))
-    result = days.select(
-        pl.col("_pupil").alias(c.PERSONNUMMER),
-        c.DATE,
-        *[pl.col(k).cast(pl.Int64) for k in (*SUM_COLUMNS, "lesson_count")],
-        pl.col("absence_reasons").fill_null(""),
+    sums = np.concatenate([a for p in parts for a in p.sums], axis=1)
+    lines = np.concatenate([a for p in parts for a in p.lines])
+    days = pl.DataFrame(
+        {
+            c.PERSONNUMMER: stored.gather(pupil),
+            c.DATE: pl.Series(date, dtype=pl.Int32).cast(pl.Date),
+            **{k: pl.Series(sums[i], dtype=pl.Int64) for i, k in enumerate(SUM_COLUMNS)},
+            "lesson_count": pl.Series(lines, dtype=pl.Int64),
+            "absence_reasons": _reasons(parts, len(pupil)),
+        }
     )
-    return ParsedDays(days=result, lines_total=int(result["lesson_count"].sum() or 0))
+    return ParsedDays(
+        days=days,
+        lines_total=int(lines.sum()),
+        pupils=stored,
+        pupil_of_day=pupil,
+    )
 
 
-def _pupils(keys: list[int], source: LessonSource) -> pl.DataFrame:
-    """Each coded personnummer → the stored form of a valid number, or decline."""
-    written = {key: _written(key) for key in keys}
-    good, bad = check_identity_numbers(list(written.values()), source.known_numbers)
+_EMPTY = np.empty(0, np.int64)
+
+
+def _pupils(keys: np.ndarray, source: LessonSource) -> pl.Series:
+    """The coded personnummer (sorted) → the stored forms of valid numbers, or decline."""
+    written = [_written(int(key)) for key in keys]
+    good, bad = check_identity_numbers(written, source.known_numbers)
     if bad:
         raise _Decline("an invalid personnummer")
-    stored = [good[text] for text in written.values()]
+    stored = [good[text] for text in written]
     if len(set(stored)) < len(stored):
         raise _Decline("one pupil written in two forms")
-    # A number stands for its pupil (an integer, cheap to compare) until the end.
-    order = {number: i for i, number in enumerate(sorted(stored))}
-    return pl.DataFrame(
-        {
-            "_key": list(written),
-            "_pupil": stored,
-            "_pupil_order": [order[number] for number in stored],
-        },
-        schema={"_key": pl.Int64, "_pupil": pl.String, "_pupil_order": pl.Int64},
-    )
+    return pl.Series(c.PERSONNUMMER, stored, dtype=pl.String)
 
 
 def _written(key: int) -> str:
     """A coded personnummer (see ``kernel.read_runs``) as it was written in the file."""
     digits, form = divmod(key, 8)
-    text = f"{digits:0{12 if form & 4 else 10}d}"
+    text = str(digits).zfill(12 if form & 4 else 10)
     sign = _SIGNS[form & 3]
     return f"{text[:-4]}{sign}{text[-4:]}" if sign else text
 
 
-def _dates(values: list[int]) -> pl.DataFrame:
-    """Each YYYYMMDD → its date, or decline when one does not exist."""
-    dates = []
-    for value in values:
-        year, rest = divmod(value, 10000)
-        try:
-            dates.append(dt.date(year, *divmod(rest, 100)))
-        except ValueError as exc:
-            raise _Decline("a date that does not exist") from exc
-    return pl.DataFrame({"_day": values, c.DATE: dates}, schema={"_day": pl.Int64, c.DATE: pl.Date})
+def _in_date_order(parts: list[_Part], numbers: list[np.ndarray], pupils: int) -> bool:
+    """Whether each pupil's runs came in date order, through every stretch of the file: then
+    no pupil-day came twice. True for a file sorted pupil by pupil or day by day."""
+    latest = np.full(pupils, np.iinfo(np.int32).min, np.int64)
+    for part, number in zip(parts, numbers, strict=True):
+        if part.disordered or bool(np.any(part.pupil_first <= latest[number])):
+            return False
+        latest[number] = part.pupil_last
+    return True
 
 
-def _strictly_increasing(days: pl.DataFrame) -> bool:
-    pupil = pl.col("_pupil_order").diff()
-    date = pl.col(c.DATE).diff()
-    return bool(
-        days.select(((pupil > 0) | ((pupil == 0) & (date > pl.duration(days=0)))).all()).item()
-    )
+def _unique(pupil: np.ndarray, date: np.ndarray) -> bool:
+    key = pl.Series(pupil.astype(np.int64) * (1 << 32) + date.astype(np.int64))
+    return key.n_unique() == len(key)
 
 
-def _reasons(parts: list[_Part]) -> pl.DataFrame | None:
+def _reasons(parts: list[_Part], runs: int) -> pl.Series:
     """Each run's smallest and largest absence reason, stripped (the Polars path's own
-    expressions): ``_run``, ``absence_reasons``."""
+    expressions), "" for the runs without one: ``absence_reasons``."""
     offsets = np.cumsum([0] + [p.runs for p in parts])[:-1]
-    runs = [r + offset for p, offset in zip(parts, offsets, strict=True) for r in p.reason_runs]
-    if not runs or not sum(len(r) for r in runs):
-        return None
+    run_of = [r + offset for p, offset in zip(parts, offsets, strict=True) for r in p.reason_runs]
+    column = pl.repeat("", runs, dtype=pl.String, eager=True).alias("absence_reasons")
+    if not run_of or not sum(len(r) for r in run_of):
+        return column
     try:
         texts = b"".join(t for p in parts for t in p.reason_text).decode("utf-8").split("\n")
     except UnicodeDecodeError as exc:
         raise _Decline(NOT_UTF8) from exc
     given = pl.DataFrame(
-        {"_run": np.concatenate(runs), "reason": texts[:-1]},
+        {"_run": np.concatenate(run_of), "reason": texts[:-1]},
         schema={"_run": pl.Int64, "reason": pl.String},
     )
     reason = pl.col("reason").str.strip_chars()
     kept = reason.filter(reason.is_not_null() & (reason != ""))
     low, high = pl.col("low"), pl.col("high")
-    return (
+    found = (
         given.group_by("_run")
         .agg(kept.min().alias("low"), kept.max().alias("high"))
+        .filter(low.is_not_null())
         .select(
             "_run",
-            pl.when(low.is_null())
-            .then(pl.lit(""))
-            .when(low == high)
-            .then(low)
-            .otherwise(pl.concat_str(low, pl.lit("; "), high))
-            .alias("absence_reasons"),
+            pl.when(low == high).then(low).otherwise(pl.concat_str(low, pl.lit("; "), high)),
         )
     )
+    return column.scatter(found["_run"], found.to_series(1))

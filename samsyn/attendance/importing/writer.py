@@ -23,7 +23,6 @@ import psycopg
 from django.db import connection
 from psycopg import pq
 
-from samsyn.attendance.importing import kernel
 from samsyn.attendance.importing.packing import (
     DAY_SCHEMA,
     DAY_VALUES,
@@ -44,6 +43,8 @@ _SQLITE_BATCH = 2_000
 # Up to this many pupils in a file, only their months are read for comparing; a larger file
 # (a municipality's) reads every month of its date range in one scan.
 _FEW_PUPILS = 5_000
+# A file of at most this many months (a day's, a week's) is first appended in SQL.
+_FEW_MONTHS = 2
 # The advisory lock key of the attendance writer (any number no other lock uses).
 _WRITER_LOCK = 0x5A7E_0001
 
@@ -74,7 +75,9 @@ def write_days(
 
     On PostgreSQL the days of a month that all come after its last stored day (a daily
     import) are new by definition: they are packed alone and added to the end of the month's
-    text and to its totals in one UPDATE, without reading the stored days.
+    text and to its totals in one UPDATE, without reading the stored days. For a file of a
+    day or a week that UPDATE comes first, deciding in SQL which months it can append to
+    (:func:`_write_small`).
     """
     if days.is_empty():
         return Written(0, None)
@@ -90,6 +93,8 @@ def write_days(
         # One writer of attendance at a time, until the transaction ends. An advisory lock,
         # not LOCK TABLE: that would wait for autovacuum (up to a second) after every import.
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITER_LOCK])
+    if frame.select(pl.col("date").dt.month_start().n_unique()).item() <= _FEW_MONTHS:
+        return _write_small(frame, import_id, progress)
     frame, appended, keys = _split_appended(frame)
     if not appended.is_empty():
         _append_postgresql(
@@ -164,6 +169,69 @@ def _split_appended(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl
     appended = keyed.join(after, on=["child_id", "month"], how="semi").drop("month")
     rest = keyed.join(after, on=["child_id", "month"], how="anti").drop("month")
     return rest, appended, keys
+
+
+def _write_small(
+    frame: pl.DataFrame, import_id: int | None, progress: Callable[[int], None] | None
+) -> Written:
+    """Write a day's or a week's file: its months are COPied into a temporary table, added to
+    the end of each stored month whose last day comes before their first (one UPDATE), or
+    inserted where no month is stored (one INSERT); only the rest — days among or on stored
+    days — are compared with the stored days and repacked (:func:`_write_merged`). The
+    months' ends are then never read on their own."""
+    months = pack_months(frame).with_columns(pl.lit(import_id, dtype=pl.Int64).alias("import_id"))
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    columns = ", ".join(COLUMNS)
+    sums = ", ".join(f"{k} = m.{k} + i.{k}" for k in MONTH_TOTALS)
+    with raw.cursor() as cursor:
+        _temporary_months(cursor, "attendance_months_new")
+        _copy_in(cursor, "attendance_months_new", months, lambda _done: None)
+        # A month at a time through the unique index: without these the planner may hash the
+        # whole table (and spill it to disk) for a day's 50,000 months. Until the end of the
+        # transaction, which is the import's.
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute(
+            f"UPDATE {table()} AS m SET "
+            "days = CASE WHEN m.days = '' THEN i.days ELSE m.days || ';' || i.days END, "
+            "reasons = CASE WHEN i.reasons = '' THEN coalesce(m.reasons, '') "
+            "WHEN coalesce(m.reasons, '') = '' THEN i.reasons "
+            "ELSE m.reasons || chr(30) || i.reasons END, "
+            f"{sums}, import_id = i.import_id FROM attendance_months_new AS i "
+            "WHERE m.child_id = i.child_id AND m.month = i.month AND (m.days = '' OR "
+            "split_part(split_part(m.days, ';', -1), ',', 1)::int "
+            "< split_part(i.days, ',', 1)::int) "
+            f"RETURNING m.child_id, {MONTH_NUMBER.replace('month', 'm.month')}"
+        )
+        handled = cursor.fetchall()
+        if len(handled) < len(months):  # perhaps months with nothing stored yet
+            cursor.execute(
+                f"INSERT INTO {table()} ({columns}) SELECT {columns} "
+                "FROM attendance_months_new AS i WHERE NOT EXISTS (SELECT FROM "
+                f"{table()} AS m WHERE m.child_id = i.child_id AND m.month = i.month) "
+                f"RETURNING child_id, {MONTH_NUMBER}"
+            )
+            handled += cursor.fetchall()
+        cursor.execute("DROP TABLE attendance_months_new")
+        cursor.execute("RESET enable_hashjoin")
+        cursor.execute("RESET enable_mergejoin")
+    keys = pl.DataFrame(handled, schema={"child_id": pl.Int64, "_month": pl.Int64}, orient="row")
+    keyed = frame.with_columns(
+        ((pl.col("date").dt.month_start() - pl.lit(MONTH_EPOCH)).dt.total_days()).alias("_month")
+    )
+    done = keyed.join(keys, on=["child_id", "_month"], how="semi")
+    rest = keyed.join(keys, on=["child_id", "_month"], how="anti").drop("_month")
+    if progress is not None and len(done):
+        progress(len(done))
+    written = Written(len(done), done["date"].max() if len(done) else None)  # type: ignore[arg-type]
+    if rest.is_empty():
+        return written
+    merged = _write_merged(
+        rest, import_id, None if progress is None else (lambda n: progress(len(done) + n))
+    )
+    last = max((d for d in (written.last, merged.last) if d is not None), default=None)
+    return Written(written.days + merged.days, last)
 
 
 def _append_postgresql(months: pl.DataFrame) -> None:
@@ -462,24 +530,39 @@ def copy_days(
     ).with_columns(pl.col("absence_reasons").fill_null(""))
 
 
+_NULL = np.iinfo(np.int64).min  # kernel.NULL
+
+
+def _nullable(values: np.ndarray) -> pl.Series:
+    """A month column from ``kernel.unpack_lines``, ``kernel.NULL`` made null."""
+    series = pl.Series(values)
+    return series.replace(_NULL, None) if bool((values == _NULL).any()) else series
+
+
 def copy_unpacked(
     where: str,
     params: list[Any],
     *,
     values: Sequence[str] = DAY_VALUES,
     month_columns: Sequence[str] = (),
+    ordered: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The stored months ``FROM`` the month table ``where`` (SQL) and their days, unpacked by
-    the compiled loop ``kernel.unpack_lines`` as they arrive, both sorted by child and date:
+    the compiled loop ``kernel.unpack_lines`` as they arrive:
 
     - months: ``child_id``, ``month_number`` (see :func:`month_date`), the integer
       ``month_columns``, ``days`` (how many days the month has), ``first_day`` (the first day
       of the month with minutes scheduled, 0 if none) and ``last_day``;
-    - days: ``child_id``, ``date`` and the day ``values``, month after month.
+    - days: ``child_id``, ``date`` and the day ``values``, month after month, in the same
+      order as the months.
 
-    For a municipality's term (300,000 months, 5 million days) this takes a fraction of the
-    time of unpacking the text with Polars.
+    ``ordered``: sorted by child and month (and date); otherwise in the order PostgreSQL
+    sent them. For a municipality's term (300,000 months, 5 million days) this takes a
+    fraction of the time of unpacking the text with Polars.
     """
+    # Imported here: Numba takes half a second to import, which every other command is spared.
+    from samsyn.attendance.importing import kernel
+
     extras = "".join(f"{k}, ':', " for k in month_columns)  # concat writes NULL as ''
     buffer = copy_text(
         f"SELECT concat(child_id, ':', {MONTH_NUMBER}, ':', {extras}days) "
@@ -487,36 +570,41 @@ def copy_unpacked(
         params,
     )
     wanted = [k for k in DAY_VALUES if k in values]
-    lines = buffer.count(b"\n") + 1
-    size = buffer.count(b";") + lines
+    data = np.frombuffer(buffer, np.uint8)
+    lines, semicolons = kernel.count_lines(data, len(data))
+    lines += 1  # the last line may have no line end
+    size = semicolons + lines
     child = np.empty(lines, np.int64)
     number = np.empty(lines, np.int64)
     extra = np.empty((len(month_columns), lines), np.int64)
     counts = np.empty(lines, np.int64)
     first = np.empty(lines, np.int64)
     last = np.empty(lines, np.int64)
-    dates = np.empty(size, np.int64)
+    dates = np.empty(size, np.int32)
     found = np.empty((len(wanted), size), np.int64)
     fields = np.array([1 + DAY_VALUES.index(k) for k in wanted], np.int64)
-    data = np.frombuffer(buffer, np.uint8)
     months, days = kernel.unpack_lines(
         data, len(data), fields, child, number, extra, counts, first, last, dates, found
     )
     if months < 0:
         raise RuntimeError(f"The stored attendance months cannot be read (byte {days}).")
-    # The months in order, and their days with them (each month's days are in order).
-    order = np.lexsort((number[:months], child[:months]))
-    starts = np.cumsum(counts[:months]) - counts[:months]
-    counts = counts[:months][order]
-    gather = np.repeat(starts[order] - np.cumsum(counts) + counts, counts) + np.arange(
-        int(counts.sum())
-    )
+    order: Any = slice(0, months)
+    gather: Any = slice(0, days)
+    counts = counts[:months]
+    if ordered:
+        # The months in order, and their days with them (each month's days are in order).
+        order = np.lexsort((number[:months], child[:months]))
+        starts = np.cumsum(counts) - counts
+        counts = counts[order]
+        gather = np.repeat(starts[order] - np.cumsum(counts) + counts, counts) + np.arange(
+            int(counts.sum())
+        )
     month_frame = pl.DataFrame(
         {
             "child_id": child[:months][order],
             "month_number": number[:months][order],
             **{
-                k: pl.Series(row[:months][order]).replace(kernel.NULL, None)
+                k: _nullable(row[:months][order])
                 for k, row in zip(month_columns, extra, strict=True)
             },
             "days": counts,
@@ -527,7 +615,7 @@ def copy_unpacked(
     day_frame = pl.DataFrame(
         {
             "child_id": np.repeat(month_frame["child_id"].to_numpy(), counts),
-            "date": pl.Series(dates[gather] + _EPOCH_DAYS, dtype=pl.Int64).cast(pl.Date),
+            "date": pl.Series(dates[gather] + _EPOCH_DAYS, dtype=pl.Int32).cast(pl.Date),
             **{k: row[gather] for k, row in zip(wanted, found, strict=True)},
         }
     )

@@ -165,7 +165,13 @@ def test_quoted_values_and_doubled_quotes(tmp_path: Path, buffers: str) -> None:
     assert sorted(quick.days["absence_reasons"]) == ['Sa "hej"', 'Sa "hej"', "Sjuk, feber"]
 
 
-def test_a_pupil_day_in_two_places_goes_to_the_next_path() -> None:
+def test_days_out_of_order_each_in_one_run(tmp_path: Path, buffers: str) -> None:
+    """Latest day first: each pupil-day is still one run, checked day by day."""
+    lessons = sorted(_lessons(), key=lambda lesson: lesson.date, reverse=True)
+    _taken(lessons_csv(lessons), tmp_path)
+
+
+def test_a_pupil_day_in_two_places_goes_to_the_next_path(buffers: str) -> None:
     lessons = _lessons()
     data = lessons_csv([*lessons[1:], lessons[0]])
     assert _declined(data) is not None

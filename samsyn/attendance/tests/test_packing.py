@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from django.db import transaction
 
+from samsyn.attendance.importing import writer
 from samsyn.attendance.importing.packing import DAY_SCHEMA, pack_months, unpack_months
 from samsyn.attendance.models import AttendanceMonth
 from samsyn.attendance.selectors import load_days
@@ -85,7 +86,13 @@ def test_days_of_one_month_written_at_different_times_are_all_kept() -> None:
 
 
 @pytest.mark.django_db
-def test_days_after_the_stored_ones_and_days_among_them_in_one_file() -> None:
+@pytest.mark.parametrize("few_months", [2, 0], ids=["appended-in-sql-first", "ends-read-first"])
+def test_days_after_the_stored_ones_and_days_among_them_in_one_file(
+    monkeypatch: pytest.MonkeyPatch, few_months: int
+) -> None:
+    """On PostgreSQL a file of a month or two is appended in SQL first, a larger one after
+    reading the stored months' ends: the same days either way."""
+    monkeypatch.setattr(writer, "_FEW_MONTHS", few_months)
     child, other = ChildFactory(), ChildFactory()
     store_days(
         [

@@ -105,6 +105,67 @@ def _pupil(table: Any, mask: int, key: int, count: int, keys: Any, after: Any, l
 
 
 @njit(nogil=True, cache=True)
+def _decline(state: Any, at: int, why: int) -> None:
+    state[AT] = at
+    state[WHY] = why
+    state[STATUS] = DECLINE
+
+
+@njit(nogil=True, cache=True)
+def _stop(
+    state: Any, consumed: int, runs: int, pupils: int, reasons: int, used: int, status: int
+) -> None:
+    state[CONSUMED] = consumed
+    state[RUNS] = runs
+    state[PUPILS] = pupils
+    state[REASONS] = reasons
+    state[REASON_BYTES] = used
+    state[STATUS] = status
+
+
+@njit(nogil=True, cache=True)
+def _close_run(
+    out: Any,
+    state: Any,
+    run: int,
+    start: int,
+    key: int,
+    date: int,
+    totals: Any,
+    npupils: int,
+    last_pupil: int,
+) -> tuple[int, int]:
+    """Write the finished run number ``run`` (starting at byte ``start``) into ``out`` and
+    number its pupil (see ``read_runs``). Returns (the pupils met, the run's pupil), or
+    (-1, -1) when the output arrays are full, or when the table of pupils is (the file then
+    declined in ``state``)."""
+    table, after, pupil_keys, pupil_first, pupil_last, pupils, dates, sums, lines = out
+    if run >= pupils.shape[0]:
+        return -1, -1
+    pupil = _pupil(table, table.shape[0] - 1, key, npupils, pupil_keys, after, last_pupil)
+    if pupil == npupils and npupils >= pupil_keys.shape[0]:
+        _decline(state, start, 20)
+        return -1, -1
+    if last_pupil >= 0:
+        after[last_pupil] = pupil
+    if pupil == npupils:  # met for the first time
+        pupil_keys[pupil] = key
+        pupil_first[pupil] = date
+        pupil_last[pupil] = date
+        npupils += 1
+    elif date > pupil_last[pupil]:
+        pupil_last[pupil] = date
+    else:
+        state[DISORDERED] = 1  # the caller then checks each pupil-day
+    pupils[run] = pupil
+    dates[run] = date
+    for k in range(5):
+        sums[k, run] = totals[k]
+    lines[run] = totals[5]
+    return npupils, pupil
+
+
+@njit(nogil=True, cache=True)
 def read_runs(  # one loop over the bytes, kept whole for speed
     buf: Any,
     n: int,
@@ -112,7 +173,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     roles: Any,
     delimiter: int,
     table: Any,
-    pupil_after: Any,
+    after_: Any,
     pupil_keys: Any,
     pupil_first: Any,
     pupil_last: Any,
@@ -131,7 +192,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     (days since 1970-01-01), ``sums`` (a row each for scheduled, attended, valid, invalid
     and other minutes) and ``lines``. The pupils are numbered as they are met, through
     ``table`` (an open-addressing hash table of 2**k slots: a row of key and number each,
-    keys -1 when free; ``pupil_after``, -1 at first, remembers each pupil's follower):
+    keys -1 when free; ``after_``, -1 at first, remembers each pupil's follower):
     ``pupil_keys`` holds each one's personnummer as written, coded (its
     digits × 8 + 4 when it has 12 digits + 1 for ``-`` or 2 for ``+``), ``pupil_first`` and
     ``pupil_last`` the dates of its first and latest run. Each run's
@@ -144,7 +205,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     left the same way (status FULL).
     """
     ncols = roles.shape[0]
-    capacity = pupils.shape[0]
+    out = (table, after_, pupil_keys, pupil_first, pupil_last, pupils, dates, sums, lines)
     reason_capacity = reason_run.shape[0]
     byte_capacity = reason_bytes.shape[0]
     for k in range(PUPILS):  # the pupils and the order are kept from the call before
@@ -152,10 +213,8 @@ def read_runs(  # one loop over the bytes, kept whole for speed
     pos = 0
     runs = 0
     npupils = state[PUPILS]
-    mask = table.shape[0] - 1
     # The pupils' order is mostly the same every day (or a pupil's days come together): each
     # pupil's follower last time is tried before the table (which is larger than the cache).
-    after = pupil_after
     last_pupil = -1
     reasons = 0
     used = 0
@@ -173,9 +232,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
         line_start = pos
         i = pos
         if buf[i] == _LF or (buf[i] == _CR and i + 1 < n and buf[i + 1] == _LF):
-            state[AT] = i
-            state[WHY] = 19
-            state[STATUS] = DECLINE
+            _decline(state, i, 19)
             return
         key = -1
         date = _NO_DAY
@@ -189,9 +246,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
         complete = False
         while True:  # the fields of one line
             if col >= ncols:
-                state[AT] = i
-                state[WHY] = 1
-                state[STATUS] = DECLINE
+                _decline(state, i, 1)
                 return
             role = roles[col]
             escaped = False
@@ -209,29 +264,21 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                         closed = True
                         break
                     if b < 32:
-                        state[AT] = i
-                        state[WHY] = 2
-                        state[STATUS] = DECLINE
+                        _decline(state, i, 2)
                         return
                     if b >= 128 and role != REASON:
-                        state[AT] = i
-                        state[WHY] = 3
-                        state[STATUS] = DECLINE
+                        _decline(state, i, 3)
                         return
                     i += 1
                 if not closed:
                     if final:
-                        state[AT] = line_start
-                        state[WHY] = 18
-                        state[STATUS] = DECLINE
+                        _decline(state, line_start, 18)
                         return
                     break  # the line goes on in the next buffer
                 fe = i
                 i += 1  # the closing quote
                 if escaped and role != REASON and role != SKIP:
-                    state[AT] = fs
-                    state[WHY] = 4
-                    state[STATUS] = DECLINE
+                    _decline(state, fs, 4)
                     return
             else:
                 fs = i
@@ -240,14 +287,10 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                     if b == delimiter or b == _LF or b == _CR:  # noqa: SIM109 (plain compares)
                         break
                     if b < 32 or b == _QUOTE:
-                        state[AT] = i
-                        state[WHY] = 5
-                        state[STATUS] = DECLINE
+                        _decline(state, i, 5)
                         return
                     if b >= 128 and role != REASON:
-                        state[AT] = i
-                        state[WHY] = 3
-                        state[STATUS] = DECLINE
+                        _decline(state, i, 3)
                         return
                     i += 1
                 fe = i
@@ -268,21 +311,15 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                         sign = 1 if b == _MINUS else 2
                         at = j - fs
                     else:
-                        state[AT] = j
-                        state[WHY] = 6
-                        state[STATUS] = DECLINE
+                        _decline(state, j, 6)
                         return
                 if (count != 10 and count != 12) or (at >= 0 and at != length - 5):
-                    state[AT] = fs
-                    state[WHY] = 7
-                    state[STATUS] = DECLINE
+                    _decline(state, fs, 7)
                     return
                 key = digits * 8 + (4 if count == 12 else 0) + sign
             elif role == DATE:
                 if length != 10 or buf[fs + 4] != _MINUS or buf[fs + 7] != _MINUS:
-                    state[AT] = fs
-                    state[WHY] = 8
-                    state[STATUS] = DECLINE
+                    _decline(state, fs, 8)
                     return
                 value = 0
                 for j in range(fs, fe):
@@ -290,16 +327,12 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                         continue
                     b = buf[j]
                     if b < _ZERO or b > _NINE:
-                        state[AT] = j
-                        state[WHY] = 8
-                        state[STATUS] = DECLINE
+                        _decline(state, j, 8)
                         return
                     value = value * 10 + (int(b) - _ZERO)
                 date = _day_number(value // 10000, value // 100 % 100, value % 100)
                 if date == _NO_DAY:
-                    state[AT] = fs
-                    state[WHY] = 8
-                    state[STATUS] = DECLINE
+                    _decline(state, fs, 8)
                     return
             elif role == START:
                 if length > 0:
@@ -308,24 +341,18 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                         or buf[fs + 2] != _COLON
                         or (length == 8 and buf[fs + 5] != _COLON)
                     ):
-                        state[AT] = fs
-                        state[WHY] = 9
-                        state[STATUS] = DECLINE
+                        _decline(state, fs, 9)
                         return
                     seconds = 0
                     for part in range(length // 3 + 1):  # HH, MM and perhaps SS
                         high = int(buf[fs + 3 * part]) - _ZERO
                         low = int(buf[fs + 3 * part + 1]) - _ZERO
                         if high < 0 or high > 9 or low < 0 or low > 9:
-                            state[AT] = fs
-                            state[WHY] = 9
-                            state[STATUS] = DECLINE
+                            _decline(state, fs, 9)
                             return
                         value = high * 10 + low
                         if value > (23 if part == 0 else 59):
-                            state[AT] = fs
-                            state[WHY] = 9
-                            state[STATUS] = DECLINE
+                            _decline(state, fs, 9)
                             return
                         seconds = seconds * 60 + value
                     if length == 5:
@@ -334,23 +361,17 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             elif role >= SCHEDULED and role <= OTHER:
                 if length > 0:
                     if length > 4:
-                        state[AT] = fs
-                        state[WHY] = 10
-                        state[STATUS] = DECLINE
+                        _decline(state, fs, 10)
                         return
                     value = 0
                     for j in range(fs, fe):
                         b = buf[j]
                         if b < _ZERO or b > _NINE:
-                            state[AT] = j
-                            state[WHY] = 10
-                            state[STATUS] = DECLINE
+                            _decline(state, j, 10)
                             return
                         value = value * 10 + (int(b) - _ZERO)
                     if value > MAX_MINUTES:
-                        state[AT] = fs
-                        state[WHY] = 11
-                        state[STATUS] = DECLINE
+                        _decline(state, fs, 11)
                         return
                     minutes[role - SCHEDULED] = value
             elif role == REASON and length > 0:
@@ -377,25 +398,17 @@ def read_runs(  # one loop over the bytes, kept whole for speed
                     break
                 if i + 1 >= n and not final:
                     break  # perhaps \r\n across two buffers
-                state[AT] = i
-                state[WHY] = 12
-                state[STATUS] = DECLINE
+                _decline(state, i, 12)
                 return
-            state[AT] = i
-            state[WHY] = 13
-            state[STATUS] = DECLINE
+            _decline(state, i, 13)
             return
         if not complete:
             break
         if col != ncols:
-            state[AT] = line_start
-            state[WHY] = 14
-            state[STATUS] = DECLINE
+            _decline(state, line_start, 14)
             return
         if key < 0 or date == _NO_DAY or minutes[1] < 0 or minutes[2] < 0 or minutes[3] < 0:
-            state[AT] = line_start
-            state[WHY] = 15
-            state[STATUS] = DECLINE
+            _decline(state, line_start, 15)
             return
         other = minutes[4] if minutes[4] >= 0 else 0
         scheduled = minutes[0]
@@ -403,37 +416,14 @@ def read_runs(  # one loop over the bytes, kept whole for speed
             scheduled = minutes[1] + minutes[2] + minutes[3] + other
         if run_start < 0 or key != run_key or date != run_date:
             if run_start >= 0:  # the run before is finished
-                if runs >= capacity:
-                    state[CONSUMED] = run_start
-                    state[RUNS] = runs
-                    state[PUPILS] = npupils
-                    state[REASONS] = run_reasons
-                    state[REASON_BYTES] = run_used
-                    state[STATUS] = FULL
+                met, last_pupil = _close_run(
+                    out, state, runs, run_start, run_key, run_date, totals, npupils, last_pupil
+                )
+                if met < 0:  # the output arrays are full (or the file declined)
+                    if state[STATUS] != DECLINE:
+                        _stop(state, run_start, runs, npupils, run_reasons, run_used, FULL)
                     return
-                pupil = _pupil(table, mask, run_key, npupils, pupil_keys, after, last_pupil)
-                if last_pupil >= 0:
-                    after[last_pupil] = pupil
-                last_pupil = pupil
-                if pupil == npupils:  # met for the first time
-                    if npupils >= pupil_keys.shape[0]:
-                        state[AT] = run_start
-                        state[WHY] = 20
-                        state[STATUS] = DECLINE
-                        return
-                    pupil_keys[pupil] = run_key
-                    pupil_first[pupil] = run_date
-                    npupils += 1
-                    pupil_last[pupil] = run_date
-                elif run_date > pupil_last[pupil]:
-                    pupil_last[pupil] = run_date
-                else:
-                    state[DISORDERED] = 1  # the caller then checks each pupil-day
-                pupils[runs] = pupil
-                dates[runs] = run_date
-                for k in range(5):
-                    sums[k, runs] = totals[k]
-                lines[runs] = totals[5]
+                npupils = met
                 runs += 1
             run_start = line_start
             run_key = key
@@ -452,25 +442,16 @@ def read_runs(  # one loop over the bytes, kept whole for speed
         if start >= 0:
             for k in range(nstarts):
                 if starts[k] == start:
-                    state[AT] = line_start
-                    state[WHY] = 16
-                    state[STATUS] = DECLINE
+                    _decline(state, line_start, 16)
                     return
             if nstarts >= _MAX_STARTS:
-                state[AT] = line_start
-                state[WHY] = 17
-                state[STATUS] = DECLINE
+                _decline(state, line_start, 17)
                 return
             starts[nstarts] = start
             nstarts += 1
         if reason_from >= 0:
             if used + (reason_to - reason_from) + 1 > byte_capacity or reasons >= reason_capacity:
-                state[CONSUMED] = run_start
-                state[RUNS] = runs
-                state[PUPILS] = npupils
-                state[REASONS] = run_reasons
-                state[REASON_BYTES] = run_used
-                state[STATUS] = FULL
+                _stop(state, run_start, runs, npupils, run_reasons, run_used, FULL)
                 return
             end = used  # the reason, unquoted, after the others
             j = reason_from
@@ -503,61 +484,26 @@ def read_runs(  # one loop over the bytes, kept whole for speed
         pos = i
     if final:
         if not complete:
-            state[AT] = pos
-            state[WHY] = 18
-            state[STATUS] = DECLINE
+            _decline(state, pos, 18)
             return
         if run_start >= 0:
-            if runs >= capacity:
-                state[CONSUMED] = run_start
-                state[RUNS] = runs
-                state[PUPILS] = npupils
-                state[REASONS] = run_reasons
-                state[REASON_BYTES] = run_used
-                state[STATUS] = FULL
+            met, last_pupil = _close_run(
+                out, state, runs, run_start, run_key, run_date, totals, npupils, last_pupil
+            )
+            if met < 0:  # the output arrays are full (or the file declined)
+                if state[STATUS] != DECLINE:
+                    _stop(state, run_start, runs, npupils, run_reasons, run_used, FULL)
                 return
-            pupil = _pupil(table, mask, run_key, npupils, pupil_keys, after, last_pupil)
-            if last_pupil >= 0:
-                after[last_pupil] = pupil
-            last_pupil = pupil
-            if pupil == npupils:  # met for the first time
-                if npupils >= pupil_keys.shape[0]:
-                    state[AT] = run_start
-                    state[WHY] = 20
-                    state[STATUS] = DECLINE
-                    return
-                pupil_keys[pupil] = run_key
-                pupil_first[pupil] = run_date
-                npupils += 1
-                pupil_last[pupil] = run_date
-            elif run_date > pupil_last[pupil]:
-                pupil_last[pupil] = run_date
-            else:
-                state[DISORDERED] = 1  # the caller then checks each pupil-day
-            pupils[runs] = pupil
-            dates[runs] = run_date
-            for k in range(5):
-                sums[k, runs] = totals[k]
-            lines[runs] = totals[5]
+            npupils = met
             runs += 1
-        state[CONSUMED] = n
-        state[RUNS] = runs
-        state[PUPILS] = npupils
-        state[REASONS] = reasons
-        state[REASON_BYTES] = used
-        state[STATUS] = OK
+        _stop(state, n, runs, npupils, reasons, used, OK)
         return
     # The run in progress (or the unfinished line) starts the next call.
     if run_start < 0:
         run_start = pos
         run_reasons = reasons
         run_used = used
-    state[CONSUMED] = run_start
-    state[RUNS] = runs
-    state[PUPILS] = npupils
-    state[REASONS] = run_reasons
-    state[REASON_BYTES] = run_used
-    state[STATUS] = OK
+    _stop(state, run_start, runs, npupils, run_reasons, run_used, OK)
 
 
 # --- Packed months → days (ADR 8), for the reads from PostgreSQL --------------------------

@@ -183,7 +183,6 @@ def _write_small(
     connection.ensure_connection()
     raw: Any = connection.connection
     columns = ", ".join(COLUMNS)
-    sums = ", ".join(f"{k} = m.{k} + i.{k}" for k in MONTH_TOTALS)
     with raw.cursor() as cursor:
         _temporary_months(cursor, "attendance_months_new")
         _copy_in(cursor, "attendance_months_new", months, lambda _done: None)
@@ -193,13 +192,7 @@ def _write_small(
         cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute("SET LOCAL enable_mergejoin = off")
         cursor.execute(
-            f"UPDATE {table()} AS m SET "
-            "days = CASE WHEN m.days = '' THEN i.days ELSE m.days || ';' || i.days END, "
-            "reasons = CASE WHEN i.reasons = '' THEN coalesce(m.reasons, '') "
-            "WHEN coalesce(m.reasons, '') = '' THEN i.reasons "
-            "ELSE m.reasons || chr(30) || i.reasons END, "
-            f"{sums}, import_id = i.import_id FROM attendance_months_new AS i "
-            "WHERE m.child_id = i.child_id AND m.month = i.month AND (m.days = '' OR "
+            f"{_append_sql('attendance_months_new')} AND (m.days = '' OR "
             "split_part(split_part(m.days, ';', -1), ',', 1)::int "
             "< split_part(i.days, ',', 1)::int) "
             f"RETURNING m.child_id, {MONTH_NUMBER.replace('month', 'm.month')}"
@@ -234,6 +227,21 @@ def _write_small(
     return Written(written.days + merged.days, last)
 
 
+def _append_sql(source: str) -> str:
+    """An UPDATE that adds the packed days, reasons and totals of the months in the temporary
+    table ``source`` (aliased ``i``) to the end of the stored months (``m``) of the same key."""
+    sums = ", ".join(f"{k} = m.{k} + i.{k}" for k in MONTH_TOTALS)
+    return (
+        f"UPDATE {table()} AS m SET "
+        "days = CASE WHEN m.days = '' THEN i.days ELSE m.days || ';' || i.days END, "
+        "reasons = CASE WHEN i.reasons = '' THEN coalesce(m.reasons, '') "
+        "WHEN coalesce(m.reasons, '') = '' THEN i.reasons "
+        "ELSE m.reasons || chr(30) || i.reasons END, "
+        f"{sums}, import_id = i.import_id FROM {source} AS i "
+        "WHERE m.child_id = i.child_id AND m.month = i.month"
+    )
+
+
 def _append_postgresql(months: pl.DataFrame) -> None:
     """Add the packed days of ``months`` after the stored days of the same months."""
     connection.ensure_connection()
@@ -241,16 +249,7 @@ def _append_postgresql(months: pl.DataFrame) -> None:
     with raw.cursor() as cursor:
         _temporary_months(cursor, "attendance_months_add")
         _copy_in(cursor, "attendance_months_add", months, lambda _done: None)
-        sums = ", ".join(f"{k} = m.{k} + i.{k}" for k in MONTH_TOTALS)
-        cursor.execute(
-            f"UPDATE {table()} AS m SET "
-            "days = CASE WHEN m.days = '' THEN i.days ELSE m.days || ';' || i.days END, "
-            "reasons = CASE WHEN i.reasons = '' THEN coalesce(m.reasons, '') "
-            "WHEN coalesce(m.reasons, '') = '' THEN i.reasons "
-            "ELSE m.reasons || chr(30) || i.reasons END, "
-            f"{sums}, import_id = i.import_id FROM attendance_months_add AS i "
-            "WHERE m.child_id = i.child_id AND m.month = i.month"
-        )
+        cursor.execute(_append_sql("attendance_months_add"))
         cursor.execute("DROP TABLE attendance_months_add")
 
 

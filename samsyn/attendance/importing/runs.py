@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -68,6 +69,7 @@ _ROLES = {
     c.ABSENCE_REASON: kernel.REASON,
 }
 _SIGNS = {0: "", 1: "-", 2: "+"}
+logger = logging.getLogger(__name__)
 
 
 NOT_UTF8 = "an absence reason that is not UTF-8"
@@ -136,6 +138,10 @@ def try_parse_runs(source: LessonSource) -> ParsedDays | None:
         if hasher is not None and hasher.hexdigest:
             last.sha256 = hasher.hexdigest
         return None
+    except Exception:  # a fault of this path must not cost the import: the next path reads it
+        logger.exception("The runs path failed on a file; the next path reads it")
+        last.why = "an unexpected error"
+        return None
     if hasher is not None:
         source.sha256 = hasher.hexdigest
         source.encoding_checked = True
@@ -150,7 +156,11 @@ def _roles(source: LessonSource) -> tuple[np.ndarray, int]:
     end = head.find(b"\n")
     if end < 0:
         raise _Decline("no line after the header")
-    header = sources.header_names(head[:end].rstrip(b"\r").decode("utf-8"), source.delimiter)
+    try:
+        text = head[:end].rstrip(b"\r").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Decline("a header that is not UTF-8") from exc
+    header = sources.header_names(text, source.delimiter)
     roles = []
     for name in header:
         ours = c.ALIASES.get(c.fold(name))

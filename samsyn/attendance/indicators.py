@@ -106,6 +106,7 @@ __all__ = [
     "Thresholds",
     "compute_indicators",
     "exact",
+    "indicators_from_figures",
     "reference_indicators",
     "term_start",
 ]
@@ -389,7 +390,7 @@ def compute_indicators(
         .join(occasions, on="child_id", how="left")
         .with_columns(pl.col("longest", "occasions").fill_null(0))
     )
-    return _indicator_rows(stats, as_of, t)
+    return indicators_from_figures(stats, as_of, t)
 
 
 def _with_earlier(stats: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
@@ -415,8 +416,17 @@ def _with_earlier(stats: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
     ).drop(before.columns[1:])
 
 
-def _indicator_rows(stats: pl.DataFrame, as_of: datetime.date, t: Thresholds) -> pl.DataFrame:
-    """Turn the per-pupil figures into one row per indicator in effect."""
+def indicators_from_figures(
+    stats: pl.DataFrame, as_of: datetime.date, t: Thresholds = Thresholds()
+) -> pl.DataFrame:
+    """Turn the per-pupil figures into one row per indicator in effect (``OUTPUT_SCHEMA``).
+
+    The figures (one row per pupil: ``child_id``, school days ``n_days``; W20's ``w_days``,
+    ``w_sched``, ``w_absence``, ``w_unexcused``, ``w_start``, ``w_end``, ``longest``,
+    ``occasions``; the term's ``t_days``, ``t_sched``, ``t_absence``, ``t_start``; the prior
+    window's ``p_days``, ``p_sched``, ``p_absence``; ``today_invalid``) are what
+    :func:`compute_indicators` computes from days, or ``selectors.recent_figures`` from the
+    stored months."""
     w_share = pl.col("w_absence") / pl.col("w_sched")
     p_share = pl.col("p_absence") / pl.col("p_sched")
     # Trend rules, exactly: a1/s1 >= r * a0/s0  and  a1/s1 - a0/s0 >= m  (s0, s1 > 0).

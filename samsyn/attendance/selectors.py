@@ -1,9 +1,11 @@
-"""Attendance reads: the stored pupil-months unpacked into pupil-days (ADR 8)."""
+"""Attendance reads: the stored pupil-months unpacked into pupil-days (ADR 8), and the figures
+the indicators are made of, read straight from the months (ADR 9)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,13 +16,17 @@ from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
 from samsyn.attendance.importing.packing import DAY_VALUES, MONTH_TOTALS, unpack_months
 from samsyn.attendance.importing.writer import (
     MONTH_EPOCH,
+    MONTH_NUMBER,
     copy_days,
-    copy_unpacked,
+    copy_text,
     month_condition,
-    month_date,
     months_sqlite,
+    table,
 )
-from samsyn.attendance.indicators import EARLIER_SCHEMA, INPUT_MINUTES, term_start
+from samsyn.attendance.indicators import Thresholds, exact, term_start
+
+# A day's number in the months' lines (days since 2000-01-01) + this = days since 1970-01-01.
+_EPOCH_DAYS = (MONTH_EPOCH - dt.date(1970, 1, 1)).days
 
 DAY_SCHEMA: dict[str, Any] = {
     "child_id": pl.Int64,
@@ -77,67 +83,120 @@ def load_days(
     return _between(days, start, end).sort("child_id", "date").select(list(schema))
 
 
-def load_recent_days(
-    child_ids: list[int] | None, start: dt.date, as_of: dt.date, recent: int
-) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """The days the indicators need as of ``as_of`` (``indicators.compute_indicators``): each
-    pupil's stored months from ``start``'s month up to ``as_of`` unpacked into days
-    (``child_id``, ``date`` and the three minute columns), and the ``earlier`` sums.
+@dataclass(frozen=True)
+class Months:
+    """A period's stored months, read once and indexed but not unpacked
+    (``kernel.index_months``): each month's child, number (days since 2000-01-01 to its first
+    day), stored totals (``MONTH_TOTALS``, a row each) and where its packed days are in
+    ``text``."""
 
-    On PostgreSQL only the days of the months holding the pupil's last ``recent`` school days
-    up to ``as_of`` are kept (about 60 of a term's 110 days); the months before them count
-    through their stored totals, and ``earlier`` (``indicators.EARLIER_SCHEMA``) carries
-    those. Elsewhere every month is unpacked and ``earlier`` is None.
-    """
-    values = INPUT_MINUTES
-    if connection.vendor != "postgresql":
-        return load_days(child_ids, start, as_of, values=values), None
-    condition, params = month_condition(start, as_of, child_ids)
-    months, days = copy_unpacked(
-        f"WHERE {condition}", params, values=values, month_columns=MONTH_TOTALS, ordered=False
-    )
-    month = pl.col("month_number")
-    # The days of the month of ``as_of`` count in full unless some are later than ``as_of``.
-    this_month = _month_number(as_of)
-    counted = (
-        pl.when((month < this_month) | (pl.col("last_day") <= as_of.day))
-        .then(pl.col("school_days"))
-        .otherwise(0)
-    )
-    # Walking back from the latest month: the school days in the later months.
-    later = counted.reverse().cum_sum().reverse().over("child_id") - counted
-    term = (month >= _month_number(term_start(as_of))) & (pl.col("school_days") > 0)
-    flagged = (
-        months.with_row_index("_sent")
-        .sort("child_id", "month_number")
-        .with_columns(_needed=(month >= this_month) | (later < recent), _term=term)
-    )
-    earlier = (
-        flagged.filter(~pl.col("_needed"))
-        .group_by("child_id")
-        .agg(
-            pl.col("school_days").sum(),
-            pl.col("school_days").filter("_term").sum().alias("term_days"),
-            pl.col("scheduled_minutes").filter("_term").sum().alias("term_scheduled"),
-            (pl.col("valid_absence_minutes") + pl.col("invalid_absence_minutes"))
-            .filter("_term")
-            .sum()
-            .alias("term_absence"),
-            # The term's first school day: in its first month with school days.
-            month_date(month + pl.col("first_day") - 1).filter("_term").first().alias("term_start"),
+    text: np.ndarray
+    child: np.ndarray
+    month: np.ndarray
+    totals: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+def read_months(child_ids: list[int] | None, start: dt.date, end: dt.date) -> Months:
+    """The stored months from ``start``'s month to ``end`` (of ``child_ids``, or everyone's),
+    as lines ``child:month:totals…:days``: on PostgreSQL straight from COPY, on SQLite made
+    from the rows."""
+    line = "concat(child_id, ':', " + MONTH_NUMBER + ", ':', "
+    line += "".join(f"{k}, ':', " for k in MONTH_TOTALS) + "days)"
+    if connection.vendor == "postgresql":
+        condition, params = month_condition(start, end, child_ids)
+        buffer: bytes | bytearray = copy_text(
+            f"SELECT {line} FROM {table()} WHERE {condition} AND days <> ''", params
         )
+    else:
+        buffer = month_lines(months_sqlite(start, end, child_ids, details=False, totals=True))
+    return index_months(buffer)
+
+
+def month_lines(months: pl.DataFrame) -> bytes:
+    """Months (``child_id``, ``month``, ``days``, the ``MONTH_TOTALS``) as the lines
+    :func:`read_months` reads from PostgreSQL."""
+    number = (pl.col("month") - pl.lit(MONTH_EPOCH)).dt.total_days()
+    fields = [pl.col("child_id"), number, *[pl.col(k) for k in MONTH_TOTALS], pl.col("days")]
+    lines = months.filter(pl.col("days") != "").select(pl.concat_str(fields, separator=":"))
+    return "\n".join(lines.to_series()).encode()
+
+
+def index_months(buffer: bytes | bytearray) -> Months:
+    """Month lines ``child:month:totals…:days`` (one per line) indexed."""
+    from samsyn.attendance.importing import kernel  # Numba: imported when first needed
+
+    text = np.frombuffer(buffer, np.uint8)
+    size = kernel.count_lines(text, len(text))[0] + 1
+    child, month = np.empty(size, np.int64), np.empty(size, np.int64)
+    totals = np.empty((len(MONTH_TOTALS), size), np.int64)
+    first, last = np.empty(size, np.int64), np.empty(size, np.int64)
+    count = kernel.index_months(text, len(text), child, month, totals, first, last)
+    if count < 0:
+        raise RuntimeError(f"The stored attendance months cannot be read (byte {-1 - count}).")
+    return Months(
+        text, child[:count], month[:count], totals[:, :count], first[:count], last[:count]
     )
-    # The days of the months needed (the days come in the order the months were sent; the
-    # indicators sort them).
-    needed = flagged.sort("_sent")["_needed"].to_numpy()
-    keep = np.repeat(needed, months["days"].to_numpy())
-    days = days.filter(pl.Series(keep) & (pl.col("date") <= as_of))
-    return days, earlier.select([pl.col(k).cast(v) for k, v in EARLIER_SCHEMA.items()])
 
 
-def _month_number(date: dt.date) -> int:
-    """The number of ``date``'s month in the months read from PostgreSQL."""
-    return (date.replace(day=1) - MONTH_EPOCH).days
+def recent_figures(
+    months: Months, pupils: Collection[int], as_of: dt.date, thresholds: Thresholds
+) -> pl.DataFrame:
+    """The figures the indicators are made of (``indicators.indicators_from_figures``) for
+    ``pupils``, as of ``as_of``, from ``months`` (which must reach back to the start of the
+    term and hold each pupil's last ``window_days`` + ``trend_prior_days`` school days).
+
+    The compiled loop ``kernel.pupil_figures`` reads each pupil's months from the latest:
+    those holding their last ``window_days`` + ``trend_prior_days`` school days day by day,
+    the earlier ones through their stored totals. For a municipality's term (300,000 months)
+    this takes a fraction of a second.
+    """
+    from samsyn.attendance.importing import kernel
+
+    wanted = np.isin(months.child, np.fromiter(pupils, np.int64, len(pupils)))
+    rows = np.flatnonzero(wanted)
+    order = rows[np.lexsort((months.month[rows], months.child[rows]))]
+    full = exact(thresholds.full_day_fraction)
+    out_child = np.empty(len(pupils), np.int64)
+    out = np.empty((len(kernel.FIGURES), len(pupils)), np.int64)
+    found = kernel.pupil_figures(
+        months.text,
+        order,
+        months.child,
+        months.month,
+        months.totals,
+        months.start,
+        months.end,
+        _day_number(as_of),
+        _day_number(as_of.replace(day=1)),
+        _day_number(term_start(as_of)),
+        thresholds.window_days,
+        thresholds.trend_prior_days,
+        thresholds.window_days + thresholds.trend_prior_days,
+        full.numerator,
+        full.denominator,
+        out_child,
+        out,
+    )
+    if found < 0:
+        raise RuntimeError("The stored attendance months cannot be read.")
+    columns: dict[str, Any] = {"child_id": out_child[:found]}
+    for name, row in zip(kernel.FIGURES, out, strict=True):
+        if name in ("w_start", "w_end", "t_start"):
+            day = pl.Series(row[:found])
+            day = (
+                day.replace(kernel.NULL, None) if bool((row[:found] == kernel.NULL).any()) else day
+            )
+            columns[name] = (day + _EPOCH_DAYS).cast(pl.Int32).cast(pl.Date)
+        else:
+            columns[name] = row[:found]
+    return pl.DataFrame(columns)
+
+
+def _day_number(date: dt.date) -> int:
+    """``date`` as the months' lines number days: since 2000-01-01."""
+    return (date - MONTH_EPOCH).days
 
 
 def _between(days: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:

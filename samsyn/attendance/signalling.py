@@ -40,10 +40,10 @@ from samsyn.attendance.indicators import (
     OUTPUT_SCHEMA,
     Indicator,
     Thresholds,
-    compute_indicators,
+    indicators_from_figures,
     term_start,
 )
-from samsyn.attendance.selectors import load_recent_days
+from samsyn.attendance.selectors import read_months, recent_figures
 from samsyn.children.models import Enrolment, EnrolmentKind
 from samsyn.core.bulk import copy_create
 from samsyn.organisations.models import Unit
@@ -55,8 +55,8 @@ INVESTIGATE_ANY_LEVEL = frozenset(
 )
 # … and the one that does from level 2.
 INVESTIGATE_FROM_LEVEL_2 = frozenset({Indicator.ABSENCE_SHARE})
-# Calendar days of history besides the term (from the first of that month): 60 school days
-# fit even across the Christmas break (about 85 calendar days without breaks).
+# Calendar days of history besides the term (from the first of that month), at the least:
+# 60 school days fit even across the Christmas break (about 85 calendar days without breaks).
 HISTORY_DAYS = 120
 SHARE_INDICATORS = frozenset({Indicator.ABSENCE_SHARE, Indicator.TERM_ABSENCE_SHARE})
 
@@ -137,27 +137,26 @@ def evaluate(as_of: dt.date, pupils: dict[int, Pupil]) -> pl.DataFrame:
     """The indicators in effect on ``as_of`` for ``pupils`` (columns of ``OUTPUT_SCHEMA``)."""
     if not pupils:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    # Whole months: the history before the term counts through the months' totals.
-    start = min(term_start(as_of), as_of - dt.timedelta(days=HISTORY_DAYS)).replace(day=1)
     by_municipality: dict[int, list[int]] = {}
     for pupil in pupils.values():
         by_municipality.setdefault(pupil.municipality_id, []).append(pupil.child_id)
     thresholds = {m: thresholds_for(m) for m in by_municipality}
     recent = max(t.window_days + t.trend_prior_days for t in thresholds.values())
+    # Whole months from the start of the term or further back, so that they hold every
+    # pupil's last ``recent`` school days (60 by default fit in 120 calendar days even across
+    # the Christmas break); the months before those count through their totals.
+    history = dt.timedelta(days=max(HISTORY_DAYS, 2 * recent))
+    start = min(term_start(as_of), as_of - history).replace(day=1)
     everyone = len(pupils) > 5000  # a whole municipality: one scan beats a long id list
-    days, earlier = load_recent_days(
-        None if everyone else sorted(pupils), start=start, as_of=as_of, recent=recent
-    )
-    if everyone:
-        days = days.filter(pl.col("child_id").is_in(list(pupils)))
-    frames = []
-    for municipality_id, ids in sorted(by_municipality.items()):
-        part, before = days, earlier
-        if len(by_municipality) > 1:
-            part = days.filter(pl.col("child_id").is_in(ids))
-            if before is not None:
-                before = before.filter(pl.col("child_id").is_in(ids))
-        frames.append(compute_indicators(part, as_of, thresholds[municipality_id], earlier=before))
+    months = read_months(None if everyone else sorted(pupils), start, as_of)
+    frames = [
+        indicators_from_figures(
+            recent_figures(months, ids, as_of, thresholds[municipality_id]),
+            as_of,
+            thresholds[municipality_id],
+        )
+        for municipality_id, ids in sorted(by_municipality.items())
+    ]
     return pl.concat(frames) if len(frames) > 1 else frames[0]
 
 

@@ -674,3 +674,242 @@ def warm() -> None:
         np.empty(1, np.int32),
         np.empty((1, 1), np.int64),
     )
+
+
+# --- The indicators' figures per pupil, straight from the months' lines ---------------------
+
+# The rows of ``pupil_figures``' output: counts and sums, then three dates (month numbers'
+# days; ``NULL`` when there is none).
+FIGURES = (
+    "n_days",
+    "w_days",
+    "w_sched",
+    "w_absence",
+    "w_unexcused",
+    "t_days",
+    "t_sched",
+    "t_absence",
+    "p_days",
+    "p_sched",
+    "p_absence",
+    "today_invalid",
+    "longest",
+    "occasions",
+    "w_start",
+    "w_end",
+    "t_start",
+)
+_TOTALS = 4  # school days, scheduled, valid and invalid minutes: the month's stored totals
+
+
+@njit(nogil=True, cache=True)
+def index_months(
+    buf: Any, n: int, child: Any, month: Any, totals: Any, text_start: Any, text_end: Any
+) -> int:
+    """Read the prefix of each month line ``child:month:school_days:scheduled:valid:invalid:
+    days`` (one per ``\\n``) and where its packed days are, without reading them. Returns the
+    number of months, or -1 - the offset of a byte that does not belong."""
+    months = 0
+    i = 0
+    while i < n:
+        if buf[i] == _LF:
+            i += 1
+            continue
+        if months >= child.shape[0]:
+            return -1 - i
+        for field in range(2 + _TOTALS):
+            value = 0
+            given = False
+            while i < n and _ZERO <= buf[i] <= _NINE:
+                value = value * 10 + (int(buf[i]) - _ZERO)
+                given = True
+                i += 1
+            if not given or i >= n or buf[i] != _COLON:
+                return -1 - i
+            i += 1
+            if field == 0:
+                child[months] = value
+            elif field == 1:
+                month[months] = value
+            else:
+                totals[field - 2, months] = value
+        text_start[months] = i
+        while i < n and buf[i] != _LF:
+            i += 1
+        text_end[months] = i
+        months += 1
+    return months
+
+
+@njit(nogil=True, cache=True)
+def _month_days(buf: Any, start: int, end: int, days: Any) -> int:
+    """The days of one packed month into ``days`` (a row each: day of the month, scheduled,
+    valid, invalid minutes); their number, or -1 when the text is not Samsyn's."""
+    count = 0
+    field = 0
+    value = 0
+    for i in range(start, end + 1):
+        b = buf[i] if i < end else _SEMICOLON
+        if _ZERO <= b <= _NINE:
+            value = value * 10 + (int(b) - _ZERO)
+            continue
+        if b != _COMMA and b != _SEMICOLON:
+            return -1
+        if count >= days.shape[1]:
+            return -1
+        if field == 0:
+            days[0, count] = value
+        elif field == 1:
+            days[1, count] = value
+        elif field == 3:
+            days[2, count] = value
+        elif field == 4:
+            days[3, count] = value
+        field += 1
+        value = 0
+        if b == _SEMICOLON:
+            if field != _DAY_FIELDS:
+                return -1
+            field = 0
+            count += 1
+    return count
+
+
+@njit(nogil=True, cache=True)
+def pupil_figures(
+    buf: Any,
+    order: Any,
+    child: Any,
+    month: Any,
+    totals: Any,
+    text_start: Any,
+    text_end: Any,
+    as_of: int,
+    this_month: int,
+    term_start: int,
+    window: int,
+    prior: int,
+    recent: int,
+    full_num: int,
+    full_den: int,
+    out_child: Any,
+    out: Any,
+) -> int:
+    """The figures ``indicators.compute_indicators`` computes per pupil (``FIGURES``), for the
+    months ``order`` (sorted by child, then month) of ``index_months``. Days are numbered like
+    the months (days since 2000-01-01); ``as_of``, ``this_month`` (its month) and
+    ``term_start`` likewise.
+
+    Each pupil's months are read from the latest: the months holding their last ``recent``
+    school days up to ``as_of`` (and the month of ``as_of``) day by day, the earlier ones
+    through their stored totals — the same split as ``selectors.load_recent_days`` — and a
+    pupil gets figures when one of those days is a school day. Returns the number of pupils,
+    or -1 when a month's text is not Samsyn's.
+    """
+    days = np.empty((4, 32), np.int64)
+    pupils = 0
+    k = 0
+    total = order.shape[0]
+    while k < total:
+        first = k
+        pupil = child[order[k]]
+        while k < total and child[order[k]] == pupil:
+            k += 1
+        # The months needed day by day: from the latest back while the school days after
+        # them are fewer than ``recent`` (and always the month of ``as_of``).
+        later = 0
+        cut = k  # months first..cut-1 count through their totals
+        for j in range(k - 1, first - 1, -1):
+            m = order[j]
+            if month[m] < this_month and later >= recent:
+                break
+            cut = j
+            counted = totals[0, m]
+            if month[m] >= this_month:
+                # Counted in full unless it holds days after ``as_of``.
+                count = _month_days(buf, text_start[m], text_end[m], days)
+                if count < 0:
+                    return -1
+                if count > 0 and month[m] + days[0, count - 1] - 1 > as_of:
+                    counted = 0
+            later += counted
+        n_days = 0
+        figures = np.zeros(14, np.int64)
+        w_start = NULL
+        w_end = NULL
+        t_start = NULL
+        rn = 0
+        run_full = 0
+        absent_before = False
+        for j in range(k - 1, cut - 1, -1):
+            m = order[j]
+            count = _month_days(buf, text_start[m], text_end[m], days)
+            if count < 0:
+                return -1
+            for d in range(count - 1, -1, -1):
+                date = month[m] + days[0, d] - 1
+                scheduled = days[1, d]
+                if scheduled <= 0 or date > as_of:
+                    continue
+                absence = days[2, d] + days[3, d]
+                invalid = days[3, d]
+                rn += 1
+                n_days += 1
+                if rn == 1:
+                    w_end = date
+                if date == as_of:
+                    figures[11] += invalid
+                if date >= term_start:
+                    figures[5] += 1
+                    figures[6] += scheduled
+                    figures[7] += absence
+                    t_start = date
+                if rn <= window:
+                    figures[1] += 1
+                    figures[2] += scheduled
+                    figures[3] += absence
+                    if invalid > 0:
+                        figures[4] += 1
+                    w_start = date
+                    if absence * full_den >= scheduled * full_num:
+                        run_full += 1
+                        if run_full > figures[12]:
+                            figures[12] = run_full
+                    else:
+                        run_full = 0
+                    if absence > 0:
+                        if not absent_before:
+                            figures[13] += 1
+                        absent_before = True
+                    else:
+                        absent_before = False
+                elif rn <= window + prior:
+                    figures[8] += 1
+                    figures[9] += scheduled
+                    figures[10] += absence
+        if n_days == 0:
+            continue
+        # The earlier months: their stored totals.
+        for j in range(cut - 1, first - 1, -1):
+            m = order[j]
+            n_days += totals[0, m]
+            if month[m] >= term_start and totals[0, m] > 0:
+                figures[5] += totals[0, m]
+                figures[6] += totals[1, m]
+                figures[7] += totals[2, m] + totals[3, m]
+                count = _month_days(buf, text_start[m], text_end[m], days)
+                if count < 0:
+                    return -1
+                for d in range(count):
+                    if days[1, d] > 0:
+                        t_start = month[m] + days[0, d] - 1
+                        break
+        figures[0] = n_days
+        out_child[pupils] = pupil
+        for f in range(14):
+            out[f, pupils] = figures[f]
+        out[14, pupils] = w_start
+        out[15, pupils] = w_end
+        out[16, pupils] = t_start
+        pupils += 1
+    return pupils

@@ -384,6 +384,7 @@ def _stored(
 
 
 _SQLITE_MONTH_COLUMNS: dict[str, Any] = {
+    **{k: pl.Int64 for k in MONTH_TOTALS},
     "child_id": pl.Int64,
     "month": pl.Date,
     "days": pl.String,
@@ -393,12 +394,19 @@ _SQLITE_MONTH_COLUMNS: dict[str, Any] = {
 
 
 def months_sqlite(
-    start: dt.date | None, end: dt.date | None, ids: list[int] | None, *, details: bool
+    start: dt.date | None,
+    end: dt.date | None,
+    ids: list[int] | None,
+    *,
+    details: bool,
+    totals: bool = False,
 ) -> pl.DataFrame:
     """The stored months from ``start``'s to ``end``'s of ``ids`` on SQLite (``child_id``,
-    ``month``, ``days``; with ``details`` also ``reasons`` and ``import_id``). The month
-    comes as text from the driver and is made a date by Polars."""
+    ``month``, ``days``; with ``details`` also ``reasons`` and ``import_id``, with ``totals``
+    the ``MONTH_TOTALS``). The month comes as text from the driver and is made a date by
+    Polars."""
     names = ["child_id", "month", "days", *(["reasons", "import_id"] if details else [])]
+    names += list(MONTH_TOTALS) if totals else []
     schema = {k: _SQLITE_MONTH_COLUMNS[k] for k in names}
     where, params = month_condition(start, end, None)
     name = table()

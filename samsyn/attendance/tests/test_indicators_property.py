@@ -19,12 +19,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from samsyn.attendance.importing.packing import pack_months
 from samsyn.attendance.indicators import (
     Indicator,
     Thresholds,
     compute_indicators,
+    indicators_from_figures,
     reference_indicators,
 )
+from samsyn.attendance.selectors import index_months, month_lines, recent_figures
 
 #: Scheduled, valid and invalid minutes of each kind of day; None: no row that day.
 KINDS: dict[str, tuple[int, int, int] | None] = {
@@ -129,6 +132,30 @@ def check(rows: list[dict[str, Any]], as_of: datetime.date, t: Thresholds) -> pl
     return result
 
 
+def check_figures(rows: list[dict[str, Any]], as_of: datetime.date, t: Thresholds) -> None:
+    """The figures read straight from the packed months (``selectors.recent_figures``, the
+    compiled loop) give what ``compute_indicators`` gives from the days."""
+    days = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    expected = compute_indicators(days, as_of, t)
+    # Stored as Samsyn stores them: one row per pupil-day (duplicates summed), in months;
+    # child ids are positive in the database.
+    stored = (
+        days.group_by("child_id", "date")
+        .agg(pl.col(list(SCHEMA)[2:]).sum())
+        .with_columns(
+            child_id=pl.col("child_id") + 10,
+            attendance_minutes=pl.lit(0, pl.Int64),
+            other_attendance_minutes=pl.lit(0, pl.Int64),
+            lesson_count=pl.lit(1, pl.Int64),
+            absence_reasons=pl.lit(""),
+        )
+    )
+    months = index_months(month_lines(pack_months(stored)))
+    figures = recent_figures(months, stored["child_id"].unique().to_list(), as_of, t)
+    got = indicators_from_figures(figures, as_of, t)
+    assert got.with_columns(pl.col("child_id") - 10).to_dicts() == expected.to_dicts()
+
+
 def record(result: pl.DataFrame) -> None:
     for indicator in sorted(result["indicator"].unique()):
         event(indicator)
@@ -142,6 +169,14 @@ def test_polars_agrees_with_the_reference(
     record(check(rows, START + datetime.timedelta(days=offset), t))
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=pupils(), offset=st.integers(0, 50), t=thresholds())
+def test_the_figures_of_the_packed_months_agree_with_polars(
+    rows: list[dict[str, Any]], offset: int, t: Thresholds
+) -> None:
+    check_figures(rows, START + datetime.timedelta(days=offset), t)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=pupils(start=datetime.date(2025, 11, 3), periods=((60, 80), (15, 30))),
@@ -152,7 +187,9 @@ def test_polars_agrees_with_the_reference_on_default_thresholds(
 ) -> None:
     # 75+ calendar days up to the as-of date (in January or February): enough school days for
     # W20, the spring term share and the trend with the default thresholds.
-    record(check(rows, datetime.date(2025, 11, 3) + datetime.timedelta(days=offset), Thresholds()))
+    as_of = datetime.date(2025, 11, 3) + datetime.timedelta(days=offset)
+    record(check(rows, as_of, Thresholds()))
+    check_figures(rows, as_of, Thresholds())
 
 
 def test_one_pupil_can_have_every_indicator() -> None:

@@ -1,5 +1,6 @@
-"""The indicators from each pupil's recent months plus the earlier months' totals
-(``selectors.load_recent_days``) are the indicators from every day."""
+"""The indicators from the figures read straight from the stored months
+(``selectors.recent_figures``: each pupil's recent months day by day, the earlier months
+through their totals) are the indicators from every day (``compute_indicators``)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,35 @@ import random
 import polars as pl
 import pytest
 
-from samsyn.attendance.indicators import Thresholds, compute_indicators
-from samsyn.attendance.selectors import load_days, load_recent_days
+from samsyn.attendance.importing.packing import pack_months
+from samsyn.attendance.indicators import (
+    Thresholds,
+    compute_indicators,
+    indicators_from_figures,
+)
+from samsyn.attendance.selectors import (
+    index_months,
+    load_days,
+    month_lines,
+    read_months,
+    recent_figures,
+)
 from samsyn.attendance.testing.storage import store_days
 from samsyn.testing.factories import ChildFactory
 
-pytestmark = pytest.mark.django_db
-
 MINUTES = ("scheduled_minutes", "valid_absence_minutes", "invalid_absence_minutes")
+AS_OF = [
+    dt.date(2026, 6, 12),  # the last day stored
+    dt.date(2026, 6, 3),  # days after it in its month
+    dt.date(2026, 1, 20),  # early in the spring term: the autumn before it
+    dt.date(2025, 9, 15),  # early in the school year: little history
+    dt.date(2026, 3, 1),  # a Sunday, the first of a month
+]
+THRESHOLDS = [
+    Thresholds(),
+    Thresholds(window_days=10, trend_prior_days=15),
+    Thresholds(full_day_fraction=0.5, trend_min_days=20),
+]
 
 
 def _year(child_id: int, rng: random.Random) -> list[dict[str, object]]:
@@ -41,71 +63,82 @@ def _year(child_id: int, rng: random.Random) -> list[dict[str, object]]:
                     "attendance_minutes": scheduled - absent,
                     "valid_absence_minutes": absent - invalid,
                     "invalid_absence_minutes": invalid,
+                    "other_attendance_minutes": 0,
+                    "lesson_count": 5,
+                    "absence_reasons": "",
                 }
             )
         day += dt.timedelta(days=1)
     return rows
 
 
-@pytest.mark.parametrize(
-    "as_of",
-    [
-        dt.date(2026, 6, 12),  # the last day stored
-        dt.date(2026, 6, 3),  # days after it in its month
-        dt.date(2026, 1, 20),  # early in the spring term: the autumn before it
-        dt.date(2025, 9, 15),  # early in the school year: little history
-        dt.date(2026, 3, 1),  # a Sunday, the first of a month
-    ],
-)
-def test_recent_months_and_earlier_totals_give_the_indicators_of_every_day(
+def _start(as_of: dt.date) -> dt.date:
+    return dt.date(2025, 8, 1) if as_of.month >= 8 else dt.date(2025, 12, 1)
+
+
+@pytest.mark.parametrize("as_of", AS_OF)
+def test_the_figures_of_the_packed_months_give_the_indicators_of_every_day(
     as_of: dt.date,
 ) -> None:
+    rng = random.Random(as_of.toordinal())
+    every = pl.DataFrame([row for child in range(1, 41) for row in _year(child, rng)])
+    months = pack_months(every.filter(pl.col("date") >= _start(as_of)))
+    stored = index_months(month_lines(months))
+    days = every.filter(pl.col("date") >= _start(as_of)).select("child_id", "date", *MINUTES)
+    pupils = list(range(1, 41))
+    for thresholds in THRESHOLDS:
+        expected = compute_indicators(days, as_of, thresholds)
+        figures = recent_figures(stored, pupils, as_of, thresholds)
+        got = indicators_from_figures(figures, as_of, thresholds)
+        assert got.to_dicts() == expected.to_dicts()
+        assert expected.height > 0
+    # Only the pupils asked for.
+    figures = recent_figures(stored, [3, 7], as_of, Thresholds())
+    assert sorted(figures["child_id"]) == [3, 7]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_of", [AS_OF[0], AS_OF[1], AS_OF[4]])
+def test_the_stored_months_give_the_indicators_of_every_day(as_of: dt.date) -> None:
     rng = random.Random(as_of.toordinal())
     children = [ChildFactory() for _ in range(12)]
     store_days(row for child in children for row in _year(child.pk, rng))
     ids = sorted(child.pk for child in children)
-    start = dt.date(2025, 8, 1) if as_of.month >= 8 else dt.date(2025, 12, 1)
-    every = load_days(ids, start, as_of, values=MINUTES)
-    for thresholds in (Thresholds(), Thresholds(window_days=10, trend_prior_days=15)):
-        recent = thresholds.window_days + thresholds.trend_prior_days
-        days, earlier = load_recent_days(ids, start, as_of, recent)
-        expected = compute_indicators(every, as_of, thresholds)
-        got = compute_indicators(days, as_of, thresholds, earlier=earlier)
-        assert got.to_dicts() == expected.to_dicts()
-        assert expected.height > 0
-        if earlier is not None:  # PostgreSQL
-            assert set(earlier["child_id"]) <= set(days["child_id"])
-            if as_of.month == 6:  # a term's worth of months: the first ones were not unpacked
-                assert days.height < every.height
+    every = load_days(ids, _start(as_of), as_of, values=MINUTES)
+    for everyone in (ids, None):
+        stored = read_months(everyone, _start(as_of), as_of)
+        for thresholds in THRESHOLDS:
+            expected = compute_indicators(every, as_of, thresholds)
+            got = indicators_from_figures(
+                recent_figures(stored, ids, as_of, thresholds), as_of, thresholds
+            )
+            assert got.to_dicts() == expected.to_dicts()
 
 
 def test_the_term_starts_on_its_first_school_day_when_only_totals_are_read() -> None:
-    child = ChildFactory()
     rows = [
-        {
-            "child": child,
-            "date": dt.date(2026, 1, d),
-            "scheduled_minutes": s,
-            "attendance_minutes": s,
-        }
+        {"date": dt.date(2026, 1, d), "scheduled_minutes": s, "valid_absence_minutes": 0}
         for d, s in ((7, 0), (8, 300), (9, 300))
     ] + [
-        {
-            "child": child,
-            "date": dt.date(2026, m, d),
-            "scheduled_minutes": 300,
-            "attendance_minutes": 240,
-            "valid_absence_minutes": 60,
-        }
+        {"date": dt.date(2026, m, d), "scheduled_minutes": 300, "valid_absence_minutes": 60}
         for m in (2, 3, 4, 5)
         for d in range(2, 27)
         if dt.date(2026, m, d).weekday() < 5
     ]
-    store_days(rows)
+    days = pl.DataFrame(rows).with_columns(
+        child_id=pl.lit(1, pl.Int64),
+        attendance_minutes=pl.col("scheduled_minutes") - pl.col("valid_absence_minutes"),
+        invalid_absence_minutes=pl.lit(0, pl.Int64),
+        other_attendance_minutes=pl.lit(0, pl.Int64),
+        lesson_count=pl.lit(5, pl.Int64),
+        absence_reasons=pl.lit(""),
+    )
     as_of = dt.date(2026, 5, 26)
-    days, earlier = load_recent_days([child.pk], dt.date(2026, 1, 1), as_of, 60)
-    got = compute_indicators(days, as_of, earlier=earlier)
+    stored = index_months(month_lines(pack_months(days)))
+    figures = recent_figures(stored, [1], as_of, Thresholds())
+    got = indicators_from_figures(figures, as_of)
     term = got.filter(pl.col("indicator") == "term_absence_share").to_dicts()
     assert term[0]["window_start"] == dt.date(2026, 1, 8)
-    if earlier is not None:
-        assert days.filter(pl.col("date") <= dt.date(2026, 1, 31)).is_empty()
+    # Every school day counts, January's through its totals (60 reach back into February).
+    school_days = days.filter((pl.col("scheduled_minutes") > 0) & (pl.col("date") <= as_of))
+    assert figures["n_days"].item() == school_days.height

@@ -85,6 +85,11 @@ detection with ``rle_id``/``shift``; nothing loops over pupils in Python. On 50,
 180 days (9 million rows) with two threads it took about 1.5 s with the days sorted by pupil and
 date and about 4 s shuffled (on a busy machine). :func:`reference_indicators` is a plain per-pupil
 Python implementation of the same definitions, used by the tests to cross-check this one.
+
+The signals of a whole municipality do not go through the days: a compiled loop computes the
+same per-pupil figures straight from the stored months (``selectors.recent_figures``, ADR 9)
+and :func:`indicators_from_figures` applies the thresholds, exactly as here. The tests hold
+that loop to :func:`compute_indicators`.
 """
 
 from __future__ import annotations

@@ -177,3 +177,19 @@ def test_signals_command__update__stores(world):
     _write(world.children["pupil"], days, absent=set(days[-6:]))
     call_command("attendance_signals", as_of=as_of.isoformat(), update=True, stdout=StringIO())
     assert AbsenceSignal.objects.count() == 1
+
+
+def test_the_signals_leave_room_on_their_pages_for_the_daily_update() -> None:
+    """Migration 0006: on PostgreSQL a refresh can rewrite each open signal on its own page."""
+    from django.db import connection
+
+    from samsyn.attendance.models import AbsenceSignal
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL storage parameter")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [AbsenceSignal._meta.db_table]
+        )
+        (options,) = cursor.fetchone()
+    assert "fillfactor=65" in options

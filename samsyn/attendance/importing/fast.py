@@ -195,14 +195,16 @@ def try_parse_days(source: LessonSource) -> ParsedDays | None:
 
 def _attempt(source: LessonSource) -> ParsedDays | None:
     """The runs path, then DuckDB's; None when both decline."""
+    known_sha256 = ""
     if RUNS_FIRST:
         parsed = runs.try_parse_runs(source)
-        if parsed is not None:
+        if not isinstance(parsed, runs.Declined):
             stats.runs += 1
             return parsed
-        if runs.last.why == runs.NOT_UTF8:
+        if parsed.why == runs.NOT_UTF8:
             return None  # DuckDB would find the same (after reading much of the file)
-    return _attempt_duckdb(source, known_sha256=runs.last.sha256 if RUNS_FIRST else "")
+        known_sha256 = parsed.sha256
+    return _attempt_duckdb(source, known_sha256=known_sha256)
 
 
 def _attempt_duckdb(source: LessonSource, *, known_sha256: str = "") -> ParsedDays | None:

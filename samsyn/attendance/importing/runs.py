@@ -77,13 +77,15 @@ NOT_UTF8 = "an absence reason that is not UTF-8"
 
 @dataclass
 class Declined:
-    """Why the last file was declined (for tests and measurements): the kernel's reason, or
-    one found afterwards; and the file's SHA-256 when it was computed all the same."""
+    """Why a file was declined: the kernel's reason or one found afterwards; and the file's
+    SHA-256 when it was computed all the same (the next path need not compute it again)."""
 
     why: str = ""
     sha256: str = ""
 
 
+# The last decline in this process, for tests and measurements only: imports may run at once
+# (uploads run in threads), so nothing is decided by it.
 last = Declined()
 
 
@@ -110,17 +112,24 @@ class _Part:
     declined: str = ""
 
 
-def try_parse_runs(source: LessonSource) -> ParsedDays | None:
-    """The pupil-days of ``source`` (a UTF-8 CSV), or None when this path declines it.
+def try_parse_runs(source: LessonSource) -> ParsedDays | Declined:
+    """The pupil-days of ``source`` (a UTF-8 CSV), or why this path declines it.
 
     When the file was not yet hashed (``source.encoding_checked`` False) its SHA-256 is
     computed in a thread beside the readers; on success it is set on ``source``, which is then
     known to be UTF-8 (every byte outside ASCII was in an absence reason, and those decoded).
     """
+    global last
+    declined = _try(source)
+    if isinstance(declined, Declined):
+        last = declined
+    return declined
+
+
+def _try(source: LessonSource) -> ParsedDays | Declined:
     data = source.csv_source
     if data is None:
-        return None
-    last.why = last.sha256 = ""
+        return Declined("not a CSV file")
     hasher: _Hasher | None = None
     try:
         roles, body = _roles(source)
@@ -134,14 +143,10 @@ def try_parse_runs(source: LessonSource) -> ParsedDays | None:
                 hasher.join()
         parsed = _assemble(parts, source)
     except _Decline as exc:
-        last.why = str(exc)
-        if hasher is not None and hasher.hexdigest:
-            last.sha256 = hasher.hexdigest
-        return None
+        return Declined(str(exc), hasher.hexdigest if hasher is not None else "")
     except Exception:  # a fault of this path must not cost the import: the next path reads it
         logger.exception("The runs path failed on a file; the next path reads it")
-        last.why = "an unexpected error"
-        return None
+        return Declined("an unexpected error")
     if hasher is not None:
         source.sha256 = hasher.hexdigest
         source.encoding_checked = True

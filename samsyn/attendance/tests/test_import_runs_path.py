@@ -91,8 +91,9 @@ def _declined(data: bytes) -> ParsedDays | None:
     """parse_days on a file the runs path must decline: the answer is the Polars path's, the
     same days or the same rejection."""
     before = fast.stats.runs
+    source = sources.read_csv(data)
     try:
-        parsed = parse_days(sources.read_csv(data))
+        parsed = parse_days(source)
     except FileRejected as exc:
         assert fast.stats.runs == before
         with pytest.raises(FileRejected) as careful:
@@ -101,6 +102,8 @@ def _declined(data: bytes) -> ParsedDays | None:
         return None
     assert fast.stats.runs == before, "the runs path took a file it should decline"
     assert runs.last.why
+    # The hash the runs path computed before it declined is the file's (kept for the next).
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
     _same(parsed, parse_days_polars(sources.read_csv(data)))
     return parsed
 

@@ -15,6 +15,7 @@ from django.db import connection
 from samsyn.attendance.importing.packing import DAY_SCHEMA as DETAIL_SCHEMA
 from samsyn.attendance.importing.packing import DAY_VALUES, MONTH_TOTALS, unpack_months
 from samsyn.attendance.importing.writer import (
+    EPOCH_DAYS,
     MONTH_EPOCH,
     MONTH_NUMBER,
     copy_days,
@@ -24,9 +25,6 @@ from samsyn.attendance.importing.writer import (
     table,
 )
 from samsyn.attendance.indicators import Thresholds, exact, term_start
-
-# A day's number in the months' lines (days since 2000-01-01) + this = days since 1970-01-01.
-_EPOCH_DAYS = (MONTH_EPOCH - dt.date(1970, 1, 1)).days
 
 DAY_SCHEMA: dict[str, Any] = {
     "child_id": pl.Int64,
@@ -188,7 +186,7 @@ def recent_figures(
             day = (
                 day.replace(kernel.NULL, None) if bool((row[:found] == kernel.NULL).any()) else day
             )
-            columns[name] = (day + _EPOCH_DAYS).cast(pl.Int32).cast(pl.Date)
+            columns[name] = (day + EPOCH_DAYS).cast(pl.Int32).cast(pl.Date)
         else:
             columns[name] = row[:found]
     return pl.DataFrame(columns)

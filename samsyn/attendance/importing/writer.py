@@ -433,7 +433,7 @@ def months_sqlite(
 # Days since this date number the months in the rows read from PostgreSQL (a date's own
 # number is 10,957 days after 1970-01-01, Polars' date zero).
 MONTH_EPOCH = dt.date(2000, 1, 1)
-_EPOCH_DAYS = (MONTH_EPOCH - dt.date(1970, 1, 1)).days
+EPOCH_DAYS = (MONTH_EPOCH - dt.date(1970, 1, 1)).days  # a month number + this: days since 1970
 MONTH_NUMBER = f"(month - DATE '{MONTH_EPOCH.isoformat()}')"
 
 
@@ -499,7 +499,7 @@ def copy_lines(
 
 def month_date(number: pl.Expr) -> pl.Expr:
     """A month number (days from 2000-01-01 to the month's first day; plus days) as a date."""
-    return (number + _EPOCH_DAYS).cast(pl.Date)
+    return (number + EPOCH_DAYS).cast(pl.Date)
 
 
 def copy_days(
@@ -552,7 +552,6 @@ def copy_unpacked(
     *,
     values: Sequence[str] = DAY_VALUES,
     month_columns: Sequence[str] = (),
-    ordered: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The stored months ``FROM`` the month table ``where`` (SQL) and their days, unpacked by
     the compiled loop ``kernel.unpack_lines`` as they arrive:
@@ -560,12 +559,10 @@ def copy_unpacked(
     - months: ``child_id``, ``month_number`` (see :func:`month_date`), the integer
       ``month_columns``, ``days`` (how many days the month has), ``first_day`` (the first day
       of the month with minutes scheduled, 0 if none) and ``last_day``;
-    - days: ``child_id``, ``date`` and the day ``values``, month after month, in the same
-      order as the months.
+    - days: ``child_id``, ``date`` and the day ``values``, month after month;
 
-    ``ordered``: sorted by child and month (and date); otherwise in the order PostgreSQL
-    sent them. For a municipality's term (300,000 months, 5 million days) this takes a
-    fraction of the time of unpacking the text with Polars.
+    both sorted by child and month (and date). For a municipality's term (300,000 months, 5
+    million days) this takes a fraction of the time of unpacking the text with Polars.
     """
     # Imported here: Numba takes half a second to import, which every other command is spared.
     from samsyn.attendance.importing import kernel
@@ -595,17 +592,14 @@ def copy_unpacked(
     )
     if months < 0:
         raise RuntimeError(f"The stored attendance months cannot be read (byte {days}).")
-    order: Any = slice(0, months)
-    gather: Any = slice(0, days)
+    # The months in order, and their days with them (each month's days are in order).
     counts = counts[:months]
-    if ordered:
-        # The months in order, and their days with them (each month's days are in order).
-        order = np.lexsort((number[:months], child[:months]))
-        starts = np.cumsum(counts) - counts
-        counts = counts[order]
-        gather = np.repeat(starts[order] - np.cumsum(counts) + counts, counts) + np.arange(
-            int(counts.sum())
-        )
+    order = np.lexsort((number[:months], child[:months]))
+    starts = np.cumsum(counts) - counts
+    counts = counts[order]
+    gather = np.repeat(starts[order] - np.cumsum(counts) + counts, counts) + np.arange(
+        int(counts.sum())
+    )
     month_frame = pl.DataFrame(
         {
             "child_id": child[:months][order],
@@ -622,7 +616,7 @@ def copy_unpacked(
     day_frame = pl.DataFrame(
         {
             "child_id": np.repeat(month_frame["child_id"].to_numpy(), counts),
-            "date": pl.Series(dates[gather] + _EPOCH_DAYS, dtype=pl.Int32).cast(pl.Date),
+            "date": pl.Series(dates[gather] + EPOCH_DAYS, dtype=pl.Int32).cast(pl.Date),
             **{k: row[gather] for k, row in zip(wanted, found, strict=True)},
         }
     )

@@ -17,7 +17,6 @@ from samsyn.attendance.importing.packing import DAY_VALUES, MONTH_TOTALS, unpack
 from samsyn.attendance.importing.writer import (
     EPOCH_DAYS,
     MONTH_EPOCH,
-    MONTH_NUMBER,
     copy_days,
     copy_text,
     month_condition,
@@ -97,19 +96,21 @@ class Months:
 
 
 def read_months(child_ids: list[int] | None, start: dt.date, end: dt.date) -> Months:
-    """The stored months from ``start``'s month to ``end`` (of ``child_ids``, or everyone's),
-    as lines ``child:month:totals…:days``: on PostgreSQL straight from COPY, on SQLite made
-    from the rows."""
-    line = "concat(child_id, ':', " + MONTH_NUMBER + ", ':', "
-    line += "".join(f"{k}, ':', " for k in MONTH_TOTALS) + "days)"
+    """The stored months from ``start``'s month to ``end`` (of ``child_ids``, or everyone's):
+    on PostgreSQL as the rows of a binary COPY (``kernel.index_binary_months``), on SQLite as
+    lines ``child:month:totals…:days`` made from the rows."""
     if connection.vendor == "postgresql":
         condition, params = month_condition(start, end, child_ids)
-        buffer: bytes | bytearray = copy_text(
-            f"SELECT {line} FROM {table()} WHERE {condition} AND days <> ''", params
+        columns = ", ".join(("child_id", "month", *MONTH_TOTALS, "days"))
+        buffer = copy_text(
+            f"SELECT {columns} FROM {table()} WHERE {condition} AND days <> ''",
+            params,
+            binary=True,
         )
-    else:
-        buffer = month_lines(months_sqlite(start, end, child_ids, details=False, totals=True))
-    return index_months(buffer)
+        return index_binary_months(buffer)
+    return index_months(
+        month_lines(months_sqlite(start, end, child_ids, details=False, totals=True))
+    )
 
 
 def month_lines(months: pl.DataFrame) -> bytes:
@@ -125,14 +126,52 @@ def index_months(buffer: bytes | bytearray) -> Months:
     """Month lines ``child:month:totals…:days`` (one per line) indexed."""
     from samsyn.attendance.importing import kernel  # Numba: imported when first needed
 
-    text = np.frombuffer(buffer, np.uint8)
+    text = _writable(buffer)
     size = kernel.count_lines(text, len(text))[0] + 1
-    child, month = np.empty(size, np.int64), np.empty(size, np.int64)
-    totals = np.empty((len(MONTH_TOTALS), size), np.int64)
-    first, last = np.empty(size, np.int64), np.empty(size, np.int64)
+    child, month, totals, first, last = _month_arrays(size)
     count = kernel.index_months(text, len(text), child, month, totals, first, last)
+    return _indexed(text, count, child, month, totals, first, last)
+
+
+def index_binary_months(buffer: bytes | bytearray) -> Months:
+    """The months of a binary COPY (columns ``child_id, month``, the ``MONTH_TOTALS``,
+    ``days``) indexed."""
+    from samsyn.attendance.importing import kernel
+
+    text = _writable(buffer)
+    signature = np.frombuffer(kernel.PGCOPY, np.uint8)
+    count = -1
+    for store in (False, True):  # count the months, then read them into arrays of that size
+        child, month, totals, first, last = _month_arrays(max(count, 0))
+        count = kernel.index_binary_months(
+            text, len(text), signature, child, month, totals, first, last, store
+        )
+        if count < 0:
+            break
+    return _indexed(text, count, child, month, totals, first, last)
+
+
+def _writable(buffer: bytes | bytearray) -> np.ndarray:
+    """``buffer`` as a writable array of bytes (a copy of ``bytes``): the kind
+    ``kernel.warm`` compiles the loops for."""
+    return np.frombuffer(buffer if isinstance(buffer, bytearray) else bytearray(buffer), np.uint8)
+
+
+def _month_arrays(size: int) -> tuple[np.ndarray, ...]:
+    """Empty arrays for ``size`` months' child, month, totals, and their text's bounds."""
+    totals = np.empty((len(MONTH_TOTALS), size), np.int64)
+    return (
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        totals,
+        *(np.empty(size, np.int64) for _ in range(2)),
+    )
+
+
+def _indexed(text: np.ndarray, count: int, *arrays: np.ndarray) -> Months:
     if count < 0:
         raise RuntimeError(f"The stored attendance months cannot be read (byte {-1 - count}).")
+    child, month, totals, first, last = arrays
     return Months(
         text, child[:count], month[:count], totals[:, :count], first[:count], last[:count]
     )
@@ -163,7 +202,7 @@ def recent_figures(
         order,
         months.child,
         months.month,
-        months.totals,
+        np.ascontiguousarray(months.totals),  # one compiled kind of array (kernel.warm)
         months.start,
         months.end,
         _day_number(as_of),

@@ -674,6 +674,34 @@ def warm() -> None:
         np.empty(1, np.int32),
         np.empty((1, 1), np.int64),
     )
+    # The signals' loops, with arrays of the kinds ``selectors`` passes (contiguous int64;
+    # the text writable: Numba compiles a read-only array's loop apart).
+    month = np.frombuffer(bytearray(b"1:9556:1:60:0:0:2,60,60,0,0,0,1"), np.uint8)
+    child, number, first, last = (np.zeros(1, np.int64) for _ in range(4))
+    totals = np.zeros((_TOTALS, 1), np.int64)
+    index_months(month, len(month), child, number, totals, first, last)
+    copied = np.frombuffer(bytearray(PGCOPY + bytes(8) + b"\xff\xff"), np.uint8)
+    signature = np.frombuffer(PGCOPY, np.uint8)
+    index_binary_months(copied, len(copied), signature, child, number, totals, first, last, True)
+    pupil_figures(
+        month,
+        np.zeros(1, np.int64),
+        child,
+        number,
+        totals,
+        first,
+        last,
+        9557,
+        9556,
+        9556,
+        20,
+        40,
+        60,
+        9,
+        10,
+        np.empty(1, np.int64),
+        np.empty((len(FIGURES), 1), np.int64),
+    )
 
 
 # --- The indicators' figures per pupil, straight from the months' lines ---------------------
@@ -741,6 +769,84 @@ def index_months(
     return months
 
 
+# PostgreSQL's binary COPY: this signature, then 32-bit flags and the length of an extension.
+PGCOPY = b"PGCOPY\n\xff\r\n\x00"
+_MONTH_FIELDS = 3 + _TOTALS  # child, month, the totals, the packed days
+
+
+@njit(nogil=True, cache=True)
+def _big_endian(buf: Any, at: int, size: int) -> int:
+    """The signed integer of ``size`` bytes at ``at`` (network byte order)."""
+    value = 0
+    for k in range(size):
+        value = (value << 8) | int(buf[at + k])
+    if size < 8 and buf[at] >= 128:  # eight bytes wrap to their sign by themselves
+        value -= 1 << (8 * size)
+    return value
+
+
+@njit(nogil=True, cache=True)
+def index_binary_months(
+    buf: Any,
+    n: int,
+    signature: Any,
+    child: Any,
+    month: Any,
+    totals: Any,
+    text_start: Any,
+    text_end: Any,
+    store: bool,
+) -> int:
+    """:func:`index_months` for the rows ``child_id, month, school_days, scheduled, valid,
+    invalid, days`` as ``COPY … TO STDOUT (FORMAT binary)`` sends them: integers of 2, 4 or 8
+    bytes, the month a date (days since 2000-01-01, as PostgreSQL stores it; the same number
+    the lines carry), the days their text. PostgreSQL writes no number as text, which for a
+    municipality's term takes it half the time. With ``store`` False only counts the rows.
+    Returns the number of months, or -1 - the offset of a byte that does not belong."""
+    size = len(signature)
+    if n < size + 8:
+        return -1
+    for k in range(size):
+        if buf[k] != signature[k]:
+            return -1 - k
+    i = size + 8 + _big_endian(buf, size + 4, 4)  # past the flags and the extension
+    months = 0
+    while True:
+        if i + 2 > n:
+            return -1 - i
+        fields = _big_endian(buf, i, 2)
+        i += 2
+        if fields == -1:  # the trailer
+            return months if i == n else -1 - i
+        if fields != _MONTH_FIELDS:
+            return -1 - i
+        if store and months >= child.shape[0]:
+            return -1 - i
+        for field in range(_MONTH_FIELDS):
+            if i + 4 > n:
+                return -1 - i
+            length = _big_endian(buf, i, 4)
+            i += 4
+            if length < 0 or i + length > n:
+                return -1 - i
+            if field == _MONTH_FIELDS - 1:
+                if store:
+                    text_start[months] = i
+                    text_end[months] = i + length
+            elif length != 2 and length != 4 and length != 8:
+                return -1 - i
+            elif store:
+                value = _big_endian(buf, i, length)
+                if field == 0:
+                    child[months] = value
+                elif field == 1:
+                    month[months] = value
+                else:
+                    totals[field - 2, months] = value
+            i += length
+        months += 1
+
+
 @njit(nogil=True, cache=True)
 def _month_days(buf: Any, start: int, end: int, days: Any) -> int:
     """The days of one packed month into ``days`` (a row each: day of the month, scheduled,
@@ -802,7 +908,7 @@ def pupil_figures(
 
     Each pupil's months are read from the latest: the months holding their last ``recent``
     school days up to ``as_of`` (and the month of ``as_of``) day by day, the earlier ones
-    through their stored totals — the same split as ``selectors.load_recent_days`` — and a
+    through their stored totals — and a
     pupil gets figures when one of those days is a school day. Returns the number of pupils,
     or -1 when a month's text is not Samsyn's.
     """

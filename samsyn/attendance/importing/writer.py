@@ -445,9 +445,9 @@ def copy_out(sql: str, params: list[Any], schema: dict[str, Any]) -> pl.DataFram
     return pl.read_csv(bytes(buffer), has_header=False, schema=schema)
 
 
-def copy_text(sql: str, params: list[Any], *, csv: bool = False) -> bytearray:
-    """The rows of ``sql`` as ``COPY … TO STDOUT`` writes them (text or CSV format), a line
-    each, read straight from libpq.
+def copy_text(sql: str, params: list[Any], *, csv: bool = False, binary: bool = False) -> bytearray:
+    """The rows of ``sql`` as ``COPY … TO STDOUT`` writes them (text, CSV or binary format),
+    read straight from libpq.
 
     COPY sends a message for each row, and psycopg's own loop over them costs a few
     microseconds a message in Python: for a municipality's 300,000 months that was most of a
@@ -457,7 +457,7 @@ def copy_text(sql: str, params: list[Any], *, csv: bool = False) -> bytearray:
     """
     connection.ensure_connection()
     raw: Any = connection.connection
-    form = " (FORMAT csv)" if csv else ""
+    form = " (FORMAT csv)" if csv else " (FORMAT binary)" if binary else ""
     query = psycopg.ClientCursor(raw).mogrify(f"COPY ({sql}) TO STDOUT{form}", params)
     pgconn = raw.pgconn
     buffer = bytearray()

@@ -1,11 +1,16 @@
-"""The compiled loop that unpacks month lines read from PostgreSQL (``kernel.unpack_lines``)."""
+"""The compiled loops that read the months PostgreSQL sends: month lines unpacked
+(``kernel.unpack_lines``), and the rows of a binary COPY indexed (``kernel.index_binary_months``,
+as ``selectors.read_months`` reads them)."""
 
 from __future__ import annotations
+
+import struct
 
 import numpy as np
 import pytest
 
 from samsyn.attendance.importing import kernel
+from samsyn.attendance.selectors import index_binary_months, index_months
 
 
 def _unpack(text: bytes, wanted: list[int], extras: int) -> tuple[int, int, dict[str, np.ndarray]]:
@@ -56,3 +61,61 @@ def test_months_and_their_days() -> None:
 def test_lines_samsyn_did_not_write_are_refused(text: bytes) -> None:
     months, _at, _out = _unpack(text, [1], extras=0)
     assert months == -1
+
+
+def _binary_copy(rows: list[tuple[int, int, int, int, int, int, bytes]]) -> bytes:
+    """``rows`` (child, month number, the four totals, days) as PostgreSQL's binary COPY of
+    ``child_id bigint, month date, school_days smallint, …integer…, days text`` sends them."""
+    out = bytearray(kernel.PGCOPY + struct.pack(">ii", 0, 0))
+    for child, month, school_days, scheduled, valid, invalid, days in rows:
+        out += struct.pack(">h", 7)
+        out += struct.pack(">iq", 8, child) + struct.pack(">ii", 4, month)
+        out += struct.pack(">ih", 2, school_days)
+        for value in (scheduled, valid, invalid):
+            out += struct.pack(">ii", 4, value)
+        out += struct.pack(">i", len(days)) + days
+    return bytes(out + struct.pack(">h", -1))
+
+
+ROWS = [
+    (7, 9556, 3, 120, 10, 60, b"2,0,0,0,0,0,1;3,60,50,10,0,0,2;4,60,0,0,60,0,1"),
+    (5_000_000_000, 9587, 1, 45, 0, 0, b"31,45,45,0,0,0,1"),  # an id past 32 bits
+]
+
+
+def test_binary_copy_rows_index_as_the_lines_do() -> None:
+    binary = index_binary_months(bytearray(_binary_copy(ROWS)))
+    lines = index_months(
+        b"\n".join(b"%d:%d:%d:%d:%d:%d:%s" % row for row in ROWS)  # the lines' own form
+    )
+    for name in ("child", "month", "totals"):
+        assert getattr(binary, name).tolist() == getattr(lines, name).tolist()
+    for months in (binary, lines):
+        texts = [bytes(months.text[s:e]) for s, e in zip(months.start, months.end, strict=True)]
+        assert texts == [row[-1] for row in ROWS]
+    assert index_binary_months(bytearray(_binary_copy([]))).child.tolist() == []
+    # Numbers below zero (a month before 2000, a count that is not one): their sign kept.
+    before = index_binary_months(bytearray(_binary_copy([(1, -31, -2, 0, -70000, 0, b"")])))
+    assert (before.month.tolist(), before.totals[:, 0].tolist()) == ([-31], [-2, 0, -70000, 0])
+
+
+GOOD = _binary_copy(ROWS)
+
+
+@pytest.mark.parametrize(
+    "buffer",
+    [
+        b"",
+        GOOD[:30],  # cut short in the first row
+        GOOD[:-2],  # no trailer
+        GOOD + b"\x00",  # a byte after the trailer
+        b"PGCOPY\n\xff\r\n\x01" + GOOD[11:],  # not the signature
+        GOOD.replace(struct.pack(">h", 7), struct.pack(">h", 6), 1),  # a column short
+        GOOD.replace(struct.pack(">iq", 8, 7), struct.pack(">iq", 9, 7), 1),  # a 9-byte number
+        GOOD.replace(struct.pack(">i", 46), struct.pack(">i", 4600), 1),  # text past the end
+        GOOD.replace(struct.pack(">i", 46), struct.pack(">i", -1), 1),  # a null text
+    ],
+)
+def test_a_binary_copy_that_is_not_the_months_is_refused(buffer: bytes) -> None:
+    with pytest.raises(RuntimeError, match="cannot be read"):
+        index_binary_months(bytearray(buffer))

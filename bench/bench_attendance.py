@@ -411,7 +411,7 @@ def main() -> None:
     )
     print(f"    each day: {each}")
     print(
-        f"Compiling the import's loops (once per installation, not timed above): "
+        f"Compiling the attendance loops (once per installation, not timed above): "
         f"{pg['compile_s']:.1f} s"
     )
     print(

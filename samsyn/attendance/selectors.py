@@ -4,7 +4,10 @@ the indicators are made of, read straight from the months (ADR 9)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,40 +198,63 @@ def recent_figures(
     rows = np.flatnonzero(wanted)
     order = rows[np.lexsort((months.month[rows], months.child[rows]))]
     full = exact(thresholds.full_day_fraction)
-    out_child = np.empty(len(pupils), np.int64)
-    out = np.empty((len(kernel.FIGURES), len(pupils)), np.int64)
-    found = kernel.pupil_figures(
-        months.text,
-        order,
-        months.child,
-        months.month,
-        np.ascontiguousarray(months.totals),  # one compiled kind of array (kernel.warm)
-        months.start,
-        months.end,
-        _day_number(as_of),
-        _day_number(as_of.replace(day=1)),
-        _day_number(term_start(as_of)),
-        thresholds.window_days,
-        thresholds.trend_prior_days,
-        thresholds.window_days + thresholds.trend_prior_days,
-        full.numerator,
-        full.denominator,
-        out_child,
-        out,
-    )
-    if found < 0:
-        raise RuntimeError("The stored attendance months cannot be read.")
-    columns: dict[str, Any] = {"child_id": out_child[:found]}
+    totals = np.ascontiguousarray(months.totals)  # one compiled kind of array (kernel.warm)
+
+    def figures(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out_child = np.empty(len(pupils), np.int64)
+        out = np.empty((len(kernel.FIGURES), len(pupils)), np.int64)
+        found = kernel.pupil_figures(
+            months.text,
+            part,
+            months.child,
+            months.month,
+            totals,
+            months.start,
+            months.end,
+            _day_number(as_of),
+            _day_number(as_of.replace(day=1)),
+            _day_number(term_start(as_of)),
+            thresholds.window_days,
+            thresholds.trend_prior_days,
+            thresholds.window_days + thresholds.trend_prior_days,
+            full.numerator,
+            full.denominator,
+            out_child,
+            out,
+        )
+        if found < 0:
+            raise RuntimeError("The stored attendance months cannot be read.")
+        return out_child[:found], out[:, :found]
+
+    # The loop releases the GIL: a municipality's pupils in parts, one per core.
+    cores = min(os.cpu_count() or 1, 4) if len(order) > MANY_MONTHS else 1
+    parts = _pupil_parts(months.child[order], cores)
+    with ThreadPoolExecutor(len(parts)) as pool:
+        done = list(pool.map(figures, [order[a:b] for a, b in parts]))
+    columns: dict[str, Any] = {"child_id": np.concatenate([c for c, _ in done])}
+    out = np.concatenate([o for _, o in done], axis=1)
     for name, row in zip(kernel.FIGURES, out, strict=True):
         if name in ("w_start", "w_end", "t_start"):
-            day = pl.Series(row[:found])
-            day = (
-                day.replace(kernel.NULL, None) if bool((row[:found] == kernel.NULL).any()) else day
-            )
+            day = pl.Series(row)
+            day = day.replace(kernel.NULL, None) if bool((row == kernel.NULL).any()) else day
             columns[name] = (day + EPOCH_DAYS).cast(pl.Int32).cast(pl.Date)
         else:
-            columns[name] = row[:found]
+            columns[name] = row
     return pl.DataFrame(columns)
+
+
+# From how many months the figures are computed in parts on several cores.
+MANY_MONTHS = 20_000
+
+
+def _pupil_parts(child: np.ndarray, parts: int) -> list[tuple[int, int]]:
+    """``parts`` ranges of about equal length of ``child`` (sorted), none splitting a pupil."""
+    bounds = [0]
+    for k in range(1, parts):
+        at = int(np.searchsorted(child, child[len(child) * k // parts]))  # the pupil's first
+        if bounds[-1] < at:
+            bounds.append(at)
+    return list(itertools.pairwise([*bounds, len(child)]))
 
 
 def _day_number(date: dt.date) -> int:

@@ -10,6 +10,7 @@ import random
 import polars as pl
 import pytest
 
+from samsyn.attendance import selectors
 from samsyn.attendance.importing.packing import pack_months
 from samsyn.attendance.indicators import (
     Thresholds,
@@ -77,9 +78,13 @@ def _start(as_of: dt.date) -> dt.date:
 
 
 @pytest.mark.parametrize("as_of", AS_OF)
+@pytest.mark.parametrize("cores", [1, 3], ids=["one-core", "in-parts"])
 def test_the_figures_of_the_packed_months_give_the_indicators_of_every_day(
-    as_of: dt.date,
+    as_of: dt.date, cores: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if cores > 1:  # every pupil's figures computed in parts, as for a municipality
+        monkeypatch.setattr(selectors, "MANY_MONTHS", 0)
+        monkeypatch.setattr(selectors.os, "cpu_count", lambda: cores)
     rng = random.Random(as_of.toordinal())
     every = pl.DataFrame([row for child in range(1, 41) for row in _year(child, rng)])
     months = pack_months(every.filter(pl.col("date") >= _start(as_of)))

@@ -27,7 +27,6 @@ FIRST_DAY = dt.date(2025, 8, 18)
 LAST_DAY = dt.date(2026, 6, 12)
 # The incremental days of (e): the days after the year, one at a time.
 NEXT_DAYS = (dt.date(2026, 6, 15), dt.date(2026, 6, 16), dt.date(2026, 6, 17))
-NEXT_DAY = NEXT_DAYS[0]
 BREAKS = [
     (dt.date(2025, 10, 27), dt.date(2025, 10, 31)),  # höstlov
     (dt.date(2025, 12, 20), dt.date(2026, 1, 7)),  # jullov

@@ -16,7 +16,7 @@ Prints, in one run on the same file:
     on three days in a row after the year (each printed; their median is the figure), each
     after what the database does overnight (VACUUM ANALYZE and a checkpoint, not counted);
 
-and the peak memory (resident set, ``VmHWM``) of each process. The compiled loops of the import
+and the peak memory (resident set, ``VmHWM``) of each process. The attendance loops
 (``importing/kernel.py``) are compiled, or loaded from Numba's cache, before anything is timed:
 that happens once per installation and is printed on its own. The data is generated once per
 size into ``var/bench/`` by :mod:`attendance_data` (deterministic). Each Samsyn stage runs in
@@ -342,11 +342,8 @@ def main() -> None:
     pg_url = os.environ.get("DATABASE_URL", "")
     if not pg_url.startswith("postgres"):
         sys.exit("Run under scripts/pg_throwaway.py (make bench-attendance): PostgreSQL needed.")
-    folder = ROOT / "var" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    year = folder / f"attendance-{args.pupils}.csv"
-    next_days = [folder / f"attendance-{args.pupils}-{d.isoformat()}.csv" for d in data.NEXT_DAYS]
-    sample = folder / f"attendance-{args.pupils}-sample.csv"
+    year, next_days, sample = _files(args.pupils)
+    year.parent.mkdir(parents=True, exist_ok=True)
     if not year.exists() or not sample.exists() or not all(p.exists() for p in next_days):
         # In a process of its own, so that the driver's peak memory is the reference's.
         subprocess.run(
@@ -366,7 +363,7 @@ def main() -> None:
         args,
     )
     print("(b) Samsyn on SQLite …", file=sys.stderr, flush=True)
-    sqlite_file = folder / "bench.sqlite3"
+    sqlite_file = year.parent / "bench.sqlite3"
     sqlite_file.unlink(missing_ok=True)
     lite = _run_stage(f"sqlite:///{sqlite_file}", [], args)
     sqlite_file.unlink(missing_ok=True)
@@ -420,16 +417,20 @@ def main() -> None:
     )
 
 
+def _files(pupils: int) -> tuple[Path, list[Path], Path]:
+    """The generated files: the year, each of the next days, the ORM sample."""
+    folder = ROOT / "var" / "bench"
+    days = [folder / f"attendance-{pupils}-{d.isoformat()}.csv" for d in data.NEXT_DAYS]
+    return folder / f"attendance-{pupils}.csv", days, folder / f"attendance-{pupils}-sample.csv"
+
+
 def stage_generate(pupils: int) -> None:
     """The year, the next days and the ORM sample, each unless already there."""
-    folder = ROOT / "var" / "bench"
-    year = folder / f"attendance-{pupils}.csv"
-    sample = folder / f"attendance-{pupils}-sample.csv"
+    year, next_days, sample = _files(pupils)
     if not year.exists():
         print(f"Generating {year} …", file=sys.stderr, flush=True)
         _timed_generate(year, pupils)
-    for date in data.NEXT_DAYS:
-        path = folder / f"attendance-{pupils}-{date.isoformat()}.csv"
+    for date, path in zip(data.NEXT_DAYS, next_days, strict=True):
         if not path.exists():
             data.write_year(path, pupils=pupils, first=date, last=date)
     if not sample.exists():

@@ -104,7 +104,6 @@ from fractions import Fraction
 import polars as pl
 
 __all__ = [
-    "EARLIER_SCHEMA",
     "INPUT_MINUTES",
     "OUTPUT_SCHEMA",
     "Indicator",
@@ -314,35 +313,12 @@ def _school_days(days: pl.DataFrame, as_of: datetime.date) -> pl.DataFrame:
     )
 
 
-#: ``earlier`` of :func:`compute_indicators`: per pupil, the sums of their school days before
-#: the first day in ``days`` (from stored month totals).
-EARLIER_SCHEMA = pl.Schema(
-    {
-        "child_id": pl.Int64(),
-        "school_days": pl.Int64(),
-        "term_days": pl.Int64(),
-        "term_scheduled": pl.Int64(),
-        "term_absence": pl.Int64(),
-        "term_start": pl.Date(),
-    }
-)
-
-
 def compute_indicators(
     days: pl.DataFrame,
     as_of: datetime.date,
     thresholds: Thresholds = Thresholds(),
-    *,
-    earlier: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The indicators in effect on ``as_of`` for every pupil in ``days`` (see the module doc).
-
-    ``days`` need not reach back further than each pupil's last ``window_days`` +
-    ``trend_prior_days`` school days when ``earlier`` (``EARLIER_SCHEMA``) gives the pupil's
-    school days before their first day in ``days``: how many, and of them the ones in the
-    current term (count, scheduled and absence minutes, the first of them). Every pupil in
-    ``earlier`` must have days in ``days``.
-    """
+    """The indicators in effect on ``as_of`` for every pupil in ``days`` (see the module doc)."""
     t = thresholds
     base = _school_days(days, as_of)
     window = pl.col("rn") <= t.window_days
@@ -368,8 +344,6 @@ def compute_indicators(
         p_absence=pl.col("absence").filter(prior).sum(),
         today_invalid=pl.col("invalid").filter(today).sum(),
     )
-    if earlier is not None:
-        stats = _with_earlier(stats, earlier)
 
     # Runs within W20: the frame is sorted by pupil and date, so consecutive school days of a
     # pupil are consecutive rows, and a run is a stretch of rows with the same (pupil, flag).
@@ -396,29 +370,6 @@ def compute_indicators(
         .with_columns(pl.col("longest", "occasions").fill_null(0))
     )
     return indicators_from_figures(stats, as_of, t)
-
-
-def _with_earlier(stats: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
-    """Add the school days before the loaded ones to the pupil's counts and term sums."""
-    before = earlier.select(
-        pl.col("child_id").cast(pl.Int64),
-        *[pl.col(k).cast(pl.Int64).alias(f"_e_{k}") for k in list(EARLIER_SCHEMA)[1:5]],
-        pl.col("term_start").cast(pl.Date).alias("_e_term_start"),
-    )
-    joined = stats.join(before, on="child_id", how="left", maintain_order="left")
-    plus = {
-        "n_days": "_e_school_days",
-        "t_days": "_e_term_days",
-        "t_sched": "_e_term_scheduled",
-        "t_absence": "_e_term_absence",
-    }
-    return joined.with_columns(
-        *[
-            (pl.col(k) + pl.col(extra).fill_null(0)).cast(stats.schema[k]).alias(k)
-            for k, extra in plus.items()
-        ],
-        pl.coalesce("_e_term_start", "t_start").alias("t_start"),
-    ).drop(before.columns[1:])
 
 
 def indicators_from_figures(

@@ -24,6 +24,7 @@ from samsyn.attendance.importing.writer import (
     copy_text,
     month_condition,
     months_sqlite,
+    nullable,
     table,
 )
 from samsyn.attendance.indicators import Thresholds, exact, term_start
@@ -85,10 +86,9 @@ def load_days(
 
 @dataclass(frozen=True)
 class Months:
-    """A period's stored months, read once and indexed but not unpacked
-    (``kernel.index_months``): each month's child, number (days since 2000-01-01 to its first
-    day), stored totals (``MONTH_TOTALS``, a row each) and where its packed days are in
-    ``text``."""
+    """A period's stored months, read once and indexed but not unpacked: each month's child,
+    number (days since 2000-01-01 to its first day), stored totals (``MONTH_TOTALS``, a row
+    each) and where its packed days are in ``text``."""
 
     text: np.ndarray
     child: np.ndarray
@@ -100,8 +100,8 @@ class Months:
 
 def read_months(child_ids: list[int] | None, start: dt.date, end: dt.date) -> Months:
     """The stored months from ``start``'s month to ``end`` (of ``child_ids``, or everyone's):
-    on PostgreSQL as the rows of a binary COPY (``kernel.index_binary_months``), on SQLite as
-    lines ``child:month:totals…:days`` made from the rows."""
+    on PostgreSQL as the rows of a binary COPY (``kernel.index_binary_months``), on SQLite
+    from the rows (:func:`months_of_frame`)."""
     if connection.vendor == "postgresql":
         condition, params = month_condition(start, end, child_ids)
         columns = ", ".join(("child_id", "month", *MONTH_TOTALS, "days"))
@@ -111,73 +111,44 @@ def read_months(child_ids: list[int] | None, start: dt.date, end: dt.date) -> Mo
             binary=True,
         )
         return index_binary_months(buffer)
-    return index_months(
-        month_lines(months_sqlite(start, end, child_ids, details=False, totals=True))
+    return months_of_frame(months_sqlite(start, end, child_ids, details=False, totals=True))
+
+
+def months_of_frame(months: pl.DataFrame) -> Months:
+    """Months (``child_id``, ``month``, ``days``, the ``MONTH_TOTALS``) as :class:`Months`:
+    their packed days one after another in ``text``."""
+    months = months.filter(pl.col("days") != "")
+    size = months["days"].str.len_bytes().cast(pl.Int64).to_numpy()
+    end = np.cumsum(size + 1) - 1  # each month's days and a line end after them
+    text = bytearray("\n".join(months["days"]).encode())
+    return Months(
+        np.frombuffer(text, np.uint8),  # writable: the kind ``kernel.warm`` compiles for
+        months["child_id"].to_numpy().astype(np.int64),
+        (months["month"] - MONTH_EPOCH).dt.total_days().to_numpy().astype(np.int64),
+        np.array([months[k].to_numpy() for k in MONTH_TOTALS], np.int64),
+        end - size,
+        end,
     )
-
-
-def month_lines(months: pl.DataFrame) -> bytes:
-    """Months (``child_id``, ``month``, ``days``, the ``MONTH_TOTALS``) as the lines
-    :func:`read_months` reads from PostgreSQL."""
-    number = (pl.col("month") - pl.lit(MONTH_EPOCH)).dt.total_days()
-    fields = [pl.col("child_id"), number, *[pl.col(k) for k in MONTH_TOTALS], pl.col("days")]
-    lines = months.filter(pl.col("days") != "").select(pl.concat_str(fields, separator=":"))
-    return "\n".join(lines.to_series()).encode()
-
-
-def index_months(buffer: bytes | bytearray) -> Months:
-    """Month lines ``child:month:totals…:days`` (one per line) indexed."""
-    from samsyn.attendance.importing import kernel  # Numba: imported when first needed
-
-    text = _writable(buffer)
-    size = kernel.count_lines(text, len(text))[0] + 1
-    child, month, totals, first, last = _month_arrays(size)
-    count = kernel.index_months(text, len(text), child, month, totals, first, last)
-    return _indexed(text, count, child, month, totals, first, last)
 
 
 def index_binary_months(buffer: bytes | bytearray) -> Months:
     """The months of a binary COPY (columns ``child_id, month``, the ``MONTH_TOTALS``,
     ``days``) indexed."""
-    from samsyn.attendance.importing import kernel
+    from samsyn.attendance.importing import kernel  # Numba: imported when first needed
 
-    text = _writable(buffer)
+    # Writable, the kind ``kernel.warm`` compiles for (a copy of ``bytes``).
+    text = np.frombuffer(buffer if isinstance(buffer, bytearray) else bytearray(buffer), np.uint8)
     signature = np.frombuffer(kernel.PGCOPY, np.uint8)
-    count = -1
+    count = 0
     for store in (False, True):  # count the months, then read them into arrays of that size
-        child, month, totals, first, last = _month_arrays(max(count, 0))
+        child, month, first, last = (np.empty(count, np.int64) for _ in range(4))
+        totals = np.empty((len(MONTH_TOTALS), count), np.int64)
         count = kernel.index_binary_months(
             text, len(text), signature, child, month, totals, first, last, store
         )
         if count < 0:
-            break
-    return _indexed(text, count, child, month, totals, first, last)
-
-
-def _writable(buffer: bytes | bytearray) -> np.ndarray:
-    """``buffer`` as a writable array of bytes (a copy of ``bytes``): the kind
-    ``kernel.warm`` compiles the loops for."""
-    return np.frombuffer(buffer if isinstance(buffer, bytearray) else bytearray(buffer), np.uint8)
-
-
-def _month_arrays(size: int) -> tuple[np.ndarray, ...]:
-    """Empty arrays for ``size`` months' child, month, totals, and their text's bounds."""
-    totals = np.empty((len(MONTH_TOTALS), size), np.int64)
-    return (
-        np.empty(size, np.int64),
-        np.empty(size, np.int64),
-        totals,
-        *(np.empty(size, np.int64) for _ in range(2)),
-    )
-
-
-def _indexed(text: np.ndarray, count: int, *arrays: np.ndarray) -> Months:
-    if count < 0:
-        raise RuntimeError(f"The stored attendance months cannot be read (byte {-1 - count}).")
-    child, month, totals, first, last = arrays
-    return Months(
-        text, child[:count], month[:count], totals[:, :count], first[:count], last[:count]
-    )
+            raise RuntimeError(f"The stored attendance months cannot be read (byte {-1 - count}).")
+    return Months(text, child, month, totals, first, last)
 
 
 def recent_figures(
@@ -235,9 +206,7 @@ def recent_figures(
     out = np.concatenate([o for _, o in done], axis=1)
     for name, row in zip(kernel.FIGURES, out, strict=True):
         if name in ("w_start", "w_end", "t_start"):
-            day = pl.Series(row)
-            day = day.replace(kernel.NULL, None) if bool((row == kernel.NULL).any()) else day
-            columns[name] = (day + EPOCH_DAYS).cast(pl.Int32).cast(pl.Date)
+            columns[name] = (nullable(row) + EPOCH_DAYS).cast(pl.Int32).cast(pl.Date)
         else:
             columns[name] = row
     return pl.DataFrame(columns)

@@ -59,6 +59,9 @@ INVESTIGATE_FROM_LEVEL_2 = frozenset({Indicator.ABSENCE_SHARE})
 # 60 school days fit even across the Christmas break (about 85 calendar days without breaks).
 HISTORY_DAYS = 120
 SHARE_INDICATORS = frozenset({Indicator.ABSENCE_SHARE, Indicator.TERM_ABSENCE_SHARE})
+# From how many pupils a whole municipality is read: one scan, and rows picked in Python,
+# beat tens of thousands of ids in an IN list.
+_MANY = 5000
 
 
 class Pupil(NamedTuple):
@@ -147,7 +150,7 @@ def evaluate(as_of: dt.date, pupils: dict[int, Pupil]) -> pl.DataFrame:
     # the Christmas break); the months before those count through their totals.
     history = dt.timedelta(days=max(HISTORY_DAYS, 2 * recent))
     start = min(term_start(as_of), as_of - history).replace(day=1)
-    everyone = len(pupils) > 5000  # a whole municipality: one scan beats a long id list
+    everyone = len(pupils) > _MANY  # a whole municipality: one scan beats a long id list
     months = read_months(None if everyone else sorted(pupils), start, as_of)
     frames = [
         indicators_from_figures(
@@ -203,9 +206,6 @@ def signals_refresh(*, as_of: dt.date, unit: Unit | None = None) -> RefreshResul
         _store_investigations(as_of, pupils, risk, result)
         _store_notifications(as_of, pupils, unexcused_today, result)
     return result
-
-
-_MANY = 5000
 
 
 def _of_children(rows: QuerySet[Any, Any], children: Collection[int]) -> list[Any]:

@@ -508,7 +508,7 @@ def read_runs(  # one loop over the bytes, kept whole for speed
 
 # --- Packed months → days (ADR 8), for the reads from PostgreSQL --------------------------
 
-_COLON, _COMMA, _SEMICOLON, _BAR = 58, 44, 59, 124
+_COMMA, _SEMICOLON = 44, 59
 NULL = np.iinfo(np.int64).min  # an empty month column
 _DAY_FIELDS = 7  # day of the month, then the six values of ``packing.DAY_VALUES``
 
@@ -633,8 +633,8 @@ def count_lines(buf: Any, n: int) -> tuple[int, int]:
 
 def warm() -> None:
     """Compile the loops (or load them from Numba's cache) before they are first needed, e.g.
-    before a benchmark starts its clock: the first import after an installation compiles them,
-    a few seconds, and every later one finds them compiled."""
+    before a benchmark starts its clock: the first use after an installation compiles them
+    (10–20 seconds on two cores), every later process loads them (about a second)."""
     line = np.frombuffer(b"200901010017,2026-03-09,08:00,60,0,0,0,Sjuk\n", np.uint8)
     roles = np.array([PNR, DATE, START, SCHEDULED, ATTENDANCE, VALID, INVALID, REASON], np.int64)
     state = np.zeros(STATE_SIZE, np.int64)
@@ -676,10 +676,10 @@ def warm() -> None:
     )
     # The signals' loops, with arrays of the kinds ``selectors`` passes (contiguous int64;
     # the text writable: Numba compiles a read-only array's loop apart).
-    month = np.frombuffer(bytearray(b"1:9556:1:60:0:0:2,60,60,0,0,0,1"), np.uint8)
-    child, number, first, last = (np.zeros(1, np.int64) for _ in range(4))
+    month = np.frombuffer(bytearray(b"2,60,60,0,0,0,1"), np.uint8)
+    child, number, first = (np.zeros(1, np.int64) for _ in range(3))
+    last = np.array([len(month)], np.int64)
     totals = np.zeros((_TOTALS, 1), np.int64)
-    index_months(month, len(month), child, number, totals, first, last)
     copied = np.frombuffer(bytearray(PGCOPY + bytes(8) + b"\xff\xff"), np.uint8)
     signature = np.frombuffer(PGCOPY, np.uint8)
     index_binary_months(copied, len(copied), signature, child, number, totals, first, last, True)
@@ -730,45 +730,6 @@ FIGURES = (
 _TOTALS = 4  # school days, scheduled, valid and invalid minutes: the month's stored totals
 
 
-@njit(nogil=True, cache=True)
-def index_months(
-    buf: Any, n: int, child: Any, month: Any, totals: Any, text_start: Any, text_end: Any
-) -> int:
-    """Read the prefix of each month line ``child:month:school_days:scheduled:valid:invalid:
-    days`` (one per ``\\n``) and where its packed days are, without reading them. Returns the
-    number of months, or -1 - the offset of a byte that does not belong."""
-    months = 0
-    i = 0
-    while i < n:
-        if buf[i] == _LF:
-            i += 1
-            continue
-        if months >= child.shape[0]:
-            return -1 - i
-        for field in range(2 + _TOTALS):
-            value = 0
-            given = False
-            while i < n and _ZERO <= buf[i] <= _NINE:
-                value = value * 10 + (int(buf[i]) - _ZERO)
-                given = True
-                i += 1
-            if not given or i >= n or buf[i] != _COLON:
-                return -1 - i
-            i += 1
-            if field == 0:
-                child[months] = value
-            elif field == 1:
-                month[months] = value
-            else:
-                totals[field - 2, months] = value
-        text_start[months] = i
-        while i < n and buf[i] != _LF:
-            i += 1
-        text_end[months] = i
-        months += 1
-    return months
-
-
 # PostgreSQL's binary COPY: this signature, then 32-bit flags and the length of an extension.
 PGCOPY = b"PGCOPY\n\xff\r\n\x00"
 _MONTH_FIELDS = 3 + _TOTALS  # child, month, the totals, the packed days
@@ -797,12 +758,13 @@ def index_binary_months(
     text_end: Any,
     store: bool,
 ) -> int:
-    """:func:`index_months` for the rows ``child_id, month, school_days, scheduled, valid,
-    invalid, days`` as ``COPY … TO STDOUT (FORMAT binary)`` sends them: integers of 2, 4 or 8
-    bytes, the month a date (days since 2000-01-01, as PostgreSQL stores it; the same number
-    the lines carry), the days their text. PostgreSQL writes no number as text, which for a
-    municipality's term takes it half the time. With ``store`` False only counts the rows.
-    Returns the number of months, or -1 - the offset of a byte that does not belong."""
+    """Index the rows ``child_id, month, school_days, scheduled, valid, invalid, days`` as
+    ``COPY … TO STDOUT (FORMAT binary)`` sends them, without reading the packed days: each
+    month's child, month (a date: days since 2000-01-01, as PostgreSQL stores it), totals
+    (integers of 2, 4 or 8 bytes) and where its days' text is. PostgreSQL writes no number as
+    text, which for a municipality's term takes it half the time of text lines. With
+    ``store`` False only counts the rows. Returns the number of months, or -1 - the offset of
+    a byte that does not belong."""
     size = len(signature)
     if n < size + 8:
         return -1
@@ -902,15 +864,14 @@ def pupil_figures(
     out: Any,
 ) -> int:
     """The figures ``indicators.compute_indicators`` computes per pupil (``FIGURES``), for the
-    months ``order`` (sorted by child, then month) of ``index_months``. Days are numbered like
-    the months (days since 2000-01-01); ``as_of``, ``this_month`` (its month) and
+    months ``order`` (sorted by child, then month) of ``selectors.Months``. Days are numbered
+    like the months (days since 2000-01-01); ``as_of``, ``this_month`` (its month) and
     ``term_start`` likewise.
 
     Each pupil's months are read from the latest: the months holding their last ``recent``
     school days up to ``as_of`` (and the month of ``as_of``) day by day, the earlier ones
-    through their stored totals — and a
-    pupil gets figures when one of those days is a school day. Returns the number of pupils,
-    or -1 when a month's text is not Samsyn's.
+    through their stored totals; a pupil gets figures when one of those days is a school day.
+    Returns the number of pupils, or -1 when a month's text is not Samsyn's.
     """
     days = np.empty((4, 32), np.int64)
     pupils = 0

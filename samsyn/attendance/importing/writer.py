@@ -479,22 +479,9 @@ def copy_text(sql: str, params: list[Any], *, csv: bool = False, binary: bool = 
     return buffer
 
 
-def copy_lines(
-    sql: str, params: list[Any], names: Sequence[str], *, wanted: Sequence[str] | None = None
-) -> pl.DataFrame:
-    """The rows of ``sql`` (integer columns ``names``) on PostgreSQL, read by Polars: only
-    the ``wanted`` columns, by default all (Int64)."""
-    keep = list(names if wanted is None else wanted)
-    buffer = copy_text(sql, params, csv=True)
-    if not buffer:
-        return pl.DataFrame(schema={k: pl.Int64 for k in keep})
-    return pl.read_csv(
-        bytes(buffer),
-        has_header=False,
-        columns=[list(names).index(k) for k in keep],
-        new_columns=list(names),
-        schema_overrides={k: pl.Int64 for k in keep},
-    )
+def copy_lines(sql: str, params: list[Any], names: Sequence[str]) -> pl.DataFrame:
+    """The rows of ``sql`` (integer columns ``names``) on PostgreSQL, read by Polars (Int64)."""
+    return copy_out(sql, params, {k: pl.Int64 for k in names})
 
 
 def month_date(number: pl.Expr) -> pl.Expr:
@@ -537,13 +524,14 @@ def copy_days(
     ).with_columns(pl.col("absence_reasons").fill_null(""))
 
 
-_NULL = np.iinfo(np.int64).min  # kernel.NULL
+# ``kernel.NULL`` (here without importing Numba): an empty value in the compiled loops' output.
+NULL = np.iinfo(np.int64).min
 
 
-def _nullable(values: np.ndarray) -> pl.Series:
-    """A month column from ``kernel.unpack_lines``, ``kernel.NULL`` made null."""
+def nullable(values: np.ndarray) -> pl.Series:
+    """A column of the compiled loops' output, ``NULL`` made null."""
     series = pl.Series(values)
-    return series.replace(_NULL, None) if bool((values == _NULL).any()) else series
+    return series.replace(NULL, None) if bool((values == NULL).any()) else series
 
 
 def copy_unpacked(
@@ -605,7 +593,7 @@ def copy_unpacked(
             "child_id": child[:months][order],
             "month_number": number[:months][order],
             **{
-                k: _nullable(row[:months][order])
+                k: nullable(row[:months][order])
                 for k, row in zip(month_columns, extra, strict=True)
             },
             "days": counts,

@@ -27,7 +27,7 @@ from samsyn.attendance.indicators import (
     indicators_from_figures,
     reference_indicators,
 )
-from samsyn.attendance.selectors import index_months, month_lines, recent_figures
+from samsyn.attendance.selectors import months_of_frame, recent_figures
 
 #: Scheduled, valid and invalid minutes of each kind of day; None: no row that day.
 KINDS: dict[str, tuple[int, int, int] | None] = {
@@ -150,7 +150,7 @@ def check_figures(rows: list[dict[str, Any]], as_of: datetime.date, t: Threshold
             absence_reasons=pl.lit(""),
         )
     )
-    months = index_months(month_lines(pack_months(stored)))
+    months = months_of_frame(pack_months(stored))
     figures = recent_figures(months, stored["child_id"].unique().to_list(), as_of, t)
     got = indicators_from_figures(figures, as_of, t)
     assert got.with_columns(pl.col("child_id") - 10).to_dicts() == expected.to_dicts()

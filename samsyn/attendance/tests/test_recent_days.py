@@ -18,9 +18,8 @@ from samsyn.attendance.indicators import (
     indicators_from_figures,
 )
 from samsyn.attendance.selectors import (
-    index_months,
     load_days,
-    month_lines,
+    months_of_frame,
     read_months,
     recent_figures,
 )
@@ -88,7 +87,7 @@ def test_the_figures_of_the_packed_months_give_the_indicators_of_every_day(
     rng = random.Random(as_of.toordinal())
     every = pl.DataFrame([row for child in range(1, 41) for row in _year(child, rng)])
     months = pack_months(every.filter(pl.col("date") >= _start(as_of)))
-    stored = index_months(month_lines(months))
+    stored = months_of_frame(months)
     days = every.filter(pl.col("date") >= _start(as_of)).select("child_id", "date", *MINUTES)
     pupils = list(range(1, 41))
     for thresholds in THRESHOLDS:
@@ -139,7 +138,7 @@ def test_the_term_starts_on_its_first_school_day_when_only_totals_are_read() -> 
         absence_reasons=pl.lit(""),
     )
     as_of = dt.date(2026, 5, 26)
-    stored = index_months(month_lines(pack_months(days)))
+    stored = months_of_frame(pack_months(days))
     figures = recent_figures(stored, [1], as_of, Thresholds())
     got = indicators_from_figures(figures, as_of)
     term = got.filter(pl.col("indicator") == "term_absence_share").to_dicts()

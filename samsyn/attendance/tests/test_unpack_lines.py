@@ -1,16 +1,20 @@
 """The compiled loops that read the months PostgreSQL sends: month lines unpacked
 (``kernel.unpack_lines``), and the rows of a binary COPY indexed (``kernel.index_binary_months``,
-as ``selectors.read_months`` reads them)."""
+as ``selectors.read_months`` reads them; on SQLite ``selectors.months_of_frame``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 
 import numpy as np
+import polars as pl
 import pytest
 
 from samsyn.attendance.importing import kernel
-from samsyn.attendance.selectors import index_binary_months, index_months
+from samsyn.attendance.importing.packing import MONTH_TOTALS
+from samsyn.attendance.importing.writer import MONTH_EPOCH
+from samsyn.attendance.selectors import index_binary_months, months_of_frame
 
 
 def _unpack(text: bytes, wanted: list[int], extras: int) -> tuple[int, int, dict[str, np.ndarray]]:
@@ -83,14 +87,20 @@ ROWS = [
 ]
 
 
-def test_binary_copy_rows_index_as_the_lines_do() -> None:
+def test_binary_copy_rows_index_as_the_rows_read_on_sqlite_do() -> None:
     binary = index_binary_months(bytearray(_binary_copy(ROWS)))
-    lines = index_months(
-        b"\n".join(b"%d:%d:%d:%d:%d:%d:%s" % row for row in ROWS)  # the lines' own form
+    frame = pl.DataFrame(
+        {
+            "child_id": [row[0] for row in ROWS],
+            "month": [MONTH_EPOCH + dt.timedelta(days=row[1]) for row in ROWS],
+            **{k: [row[2 + i] for row in ROWS] for i, k in enumerate(MONTH_TOTALS)},
+            "days": [row[-1].decode() for row in ROWS],
+        }
     )
+    rows = months_of_frame(frame)
     for name in ("child", "month", "totals"):
-        assert getattr(binary, name).tolist() == getattr(lines, name).tolist()
-    for months in (binary, lines):
+        assert getattr(binary, name).tolist() == getattr(rows, name).tolist()
+    for months in (binary, rows):
         texts = [bytes(months.text[s:e]) for s, e in zip(months.start, months.end, strict=True)]
         assert texts == [row[-1] for row in ROWS]
     assert index_binary_months(bytearray(_binary_copy([]))).child.tolist() == []
